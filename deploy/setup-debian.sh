@@ -9,6 +9,9 @@ PKGS="
   meson ninja-build pkg-config gcc clang libclang-rt-14-dev
   libcmocka-dev libpcap-dev libssl-dev
   ffmpeg tcpreplay tshark tcpdump iproute2 ethtool python3
+  dpdk dpdk-dev libdpdk-dev
+  libuv1-dev libjansson-dev node-llhttp libcurl4-openssl-dev libebur128-dev
+  python3-jsonschema nghttp2-client curl
 "
 
 if [ "$(id -u)" -ne 0 ]; then

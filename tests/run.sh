@@ -10,14 +10,14 @@
 #
 #   tests/run.sh            everything (what .ci/run does)
 #   tests/run.sh --quick    stage 1 only
-#   FUZZ_SECONDS=60         per fuzz target (default 60; 4 targets ~ 4-5 min)
+#   FUZZ_TOTAL_SECONDS=280  fuzzing budget, shared equally by the fuzz targets
 set -uo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root" || exit 1
 quick=0
 [ "${1:-}" = "--quick" ] && quick=1
-fuzz_seconds=${FUZZ_SECONDS:-60}
+fuzz_total=${FUZZ_TOTAL_SECONDS:-280}
 out=${SY_TEST_OUT:-$root/build-test}
 mkdir -p "$out"
 
@@ -79,7 +79,7 @@ if [ $quick -eq 0 ]; then
 	run_meson_stage "ASan+UBSan build + tests" "$out/asan" \
 		-Db_sanitize=address,undefined -Db_lundef=false -Dbuildtype=debug
 
-	echo "=== fuzz (${fuzz_seconds}s per target)"
+	echo "=== fuzz (${fuzz_total}s shared by the targets)"
 	fdir="$out/fuzz"
 	fargs=(-Dfuzz=true -Ddataplane=disabled -Db_sanitize=address,undefined -Db_lundef=false)
 	if [ -d "$fdir" ]; then
@@ -92,8 +92,13 @@ if [ $quick -eq 0 ]; then
 	elif ! ninja -C "$fdir" >"$fdir.build.log" 2>&1; then
 		tail -50 "$fdir.build.log"; stage_fail "fuzz: build"
 	else
+		targets=()
 		for t in "$fdir"/tests/fuzz_*; do
-			[ -x "$t" ] || continue
+			[ -f "$t" ] && [ -x "$t" ] && targets+=("$t")
+		done
+		fuzz_seconds=$(( fuzz_total / (${#targets[@]} > 0 ? ${#targets[@]} : 1) ))
+		[ ${#targets[@]} -gt 0 ] || stage_fail "fuzz: no targets built"
+		for t in "${targets[@]}"; do
 			n=$(basename "$t")
 			corpus="$out/corpus/$n"
 			seeds=()

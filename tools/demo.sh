@@ -10,7 +10,7 @@ set -eu
 here=$(cd "$(dirname "$0")/.." && pwd)
 build=${1:-$here/build}
 vectors=${2:-$here/../shared/vectors}
-[ -x "$build/tools/sy-analyze" ] || { echo "build first: meson setup build && ninja -C build" >&2; exit 1; }
+[ -x "$build/tools/analyze/sy-analyze" ] || { echo "build first: meson setup build && ninja -C build" >&2; exit 1; }
 
 echo "== SDPs (sy-sdp check)"
 for s in "$vectors"/*.sdp; do
@@ -22,4 +22,4 @@ echo
 echo "== captures (sy-analyze)"
 set --
 for s in "$vectors"/*.sdp; do set -- "$@" --sdp "$s"; done
-"$build/tools/sy-analyze" "$@" "$vectors"/*.pcap
+"$build/tools/analyze/sy-analyze" "$@" "$vectors"/*.pcap
