@@ -14,10 +14,6 @@ PKGS="
   python3-jsonschema nghttp2-client curl
 "
 
-if [ "$(id -u)" -ne 0 ]; then
-	exec sudo "$0" "$@"
-fi
-
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q '^install ok installed' ||
@@ -26,6 +22,11 @@ done
 if [ -z "$missing" ]; then
 	echo "setup: all packages present"
 	exit 0
+fi
+if [ "$(id -u)" -ne 0 ]; then
+	command -v sudo >/dev/null && exec sudo "$0" "$@"
+	echo "setup: missing packages:$missing; run this script as root" >&2
+	exit 1
 fi
 echo "setup: installing$missing"
 export DEBIAN_FRONTEND=noninteractive
