@@ -45,35 +45,40 @@ static const struct errno_text errnos[] = {
 	{ EACCES, "EACCES", "permission denied" },
 };
 
-static int abs_code(int err)
+/* name and message of err (either sign); NULL name for an unknown code */
+static void lookup(int err, const char **name, const char **msg)
 {
-	return err < 0 ? -err : err;
+	int c = err < 0 ? -err : err;
+
+	*name = NULL;
+	*msg = "unknown error";
+	if (c == 0) {
+		*name = "OK";
+		*msg = "success";
+	} else if (c > SY_E_BASE && c < SY_E_MAX) {
+		*name = names[c - SY_E_BASE - 1];
+		*msg = msgs[c - SY_E_BASE - 1];
+	} else {
+		for (size_t i = 0; i < sizeof(errnos) / sizeof(errnos[0]); i++)
+			if (errnos[i].code == c) {
+				*name = errnos[i].name;
+				*msg = errnos[i].msg;
+			}
+	}
 }
 
 const char *sy_err_name(int err)
 {
-	int c = abs_code(err);
+	const char *name, *msg;
 
-	if (c == 0)
-		return "OK";
-	if (c > SY_E_BASE && c < SY_E_MAX)
-		return names[c - SY_E_BASE - 1];
-	for (size_t i = 0; i < sizeof(errnos) / sizeof(errnos[0]); i++)
-		if (errnos[i].code == c)
-			return errnos[i].name;
-	return "E?";
+	lookup(err, &name, &msg);
+	return name ? name : "E?";
 }
 
 const char *sy_err_str(int err)
 {
-	int c = abs_code(err);
+	const char *name, *msg;
 
-	if (c == 0)
-		return "success";
-	if (c > SY_E_BASE && c < SY_E_MAX)
-		return msgs[c - SY_E_BASE - 1];
-	for (size_t i = 0; i < sizeof(errnos) / sizeof(errnos[0]); i++)
-		if (errnos[i].code == c)
-			return errnos[i].msg;
-	return "unknown error";
+	lookup(err, &name, &msg);
+	return msg;
 }
