@@ -4,8 +4,9 @@
  * (docs/sy-analyze.md). One file per concern:
  *
  *   sy_analyze.c         options, pcap reading, expectations, exit code
- *   sy_analyze_flow.c    flow table, SDP matching, RTP level: sequence
- *                        (16-bit and 32-bit), PT/SSRC, malformed packets
+ *   sy_analyze_seq.c     sequence accounting (loss, duplicates, reorder)
+ *   sy_analyze_flow.c    flow table, SDP matching, RTP level: 16-bit and
+ *                        32-bit sequence, PT/SSRC, malformed packets
  *   sy_analyze_video.c   ST 2110-20 frames: coverage, markers, RTP deltas,
  *                        MD5, per-frame records
  *   sy_analyze_timing.c  ST 2110-21 (Cinst, VRX, verdict, RTP offset)
@@ -103,6 +104,7 @@ enum sy_analyze_torn {
 /* One video frame (both fields if interlaced). */
 struct sy_analyze_frame {
 	uint32_t ts;
+	uint32_t ts2;         /* interlaced: the second field's timestamp */
 	uint32_t first_seq;   /* RTP seq of its first packet */
 	uint32_t packets;
 	uint32_t markers;
@@ -121,7 +123,7 @@ struct sy_analyze_frame {
 	/* ST 2110-21 frame summary (has_timing once measured) */
 	bool has_timing;
 	uint32_t cinst_max;
-	int32_t vrx_min, vrx_max;
+	int32_t vrx_min[SY_ST2110_21_SCHEDULE_MAX], vrx_max[SY_ST2110_21_SCHEDULE_MAX];
 	int32_t rtp_offset_ticks;
 	int64_t latency_ns;
 };
@@ -129,6 +131,7 @@ struct sy_analyze_frame {
 struct sy_analyze_switch {
 	uint64_t frame;      /* output frame index where the new source starts */
 	struct sy_stamp from, to;
+	bool within_frame; /* the change happens inside frame (a torn frame) */
 };
 
 /* ST 2110-21 state of a flow (sy_analyze_timing.c). */
@@ -253,6 +256,8 @@ int sy_analyze_flow_load_sdp(const char *path);
 void sy_analyze_flow_packet(const uint8_t *data, size_t caplen, size_t wire_len, uint64_t t_ns);
 /* End of input: close frames, finish sequences and timing. */
 void sy_analyze_flow_finish(void);
+/* Name of an error code without the "SY_E_" prefix ("SRD_SUM", "OTHER"). */
+const char *sy_analyze_err_name(int code);
 /* Count a malformed packet of f (seq < 0: unknown). */
 void sy_analyze_flow_malformed(struct sy_analyze_flow *f, int rc, int64_t seq);
 const struct sy_sdp_media *sy_analyze_flow_media(const struct sy_analyze_flow *f);
@@ -261,6 +266,8 @@ unsigned sy_analyze_flow_faults(const struct sy_analyze_flow *f, const char **na
 				unsigned max);
 /* "239.1.2.3:5004" */
 void sy_analyze_flow_dst(const struct sy_analyze_flow *f, char buf[24]);
+/* The RFC 4175 32-bit sequence (video packets that parsed). */
+void sy_analyze_flow_seq32(struct sy_analyze_flow *f, uint16_t ext, uint16_t seq);
 
 /* video */
 int sy_analyze_video_init(struct sy_analyze_flow *f, const struct sy_video_format *fmt);
@@ -287,6 +294,7 @@ void sy_analyze_stamp_frame(struct sy_analyze_flow *f, struct sy_analyze_frame *
 
 /* audio / anc */
 void sy_analyze_audio_packet(struct sy_analyze_flow *f, const struct sy_rtp *r, uint64_t t_ns);
+void sy_analyze_audio_finish(struct sy_analyze_flow *f);
 void sy_analyze_anc_packet(struct sy_analyze_flow *f, const struct sy_rtp *r);
 
 /* reports */
