@@ -1,0 +1,106 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * cp_switch.h: what the control model needs from a switching engine.
+ *
+ * Why an interface: the model (crosspoints, salvos, locks, IS-05
+ * activations) must not know DPDK. The one production implementation
+ * (cp_switch_dp.c, wired by the lead once dataplane/dp.h lands) publishes a
+ * route snapshot and drains the event rings. Two more exist:
+ *  - "none": no dataplane linked or started. Every operation that would move
+ *    media returns -ENODEV, which the API reports as 503 with an NMOS error
+ *    body. Nothing is pretended.
+ *  - "sim": explicitly requested (config "engine": "sim" or --engine sim)
+ *    for tests and UI work without a NIC. It records takes and reports them
+ *    done at the computed frame boundary; every API document and /metrics
+ *    says engine "sim", so nobody mistakes it for media switching.
+ *
+ * Indices are the config order of inputs and outputs. Times are TAI ns
+ * since the SMPTE epoch; 0 means "at the next frame boundary".
+ *
+ * Thread: the libuv loop thread (the engine hides its own threads).
+ */
+#ifndef CP_SWITCH_H
+#define CP_SWITCH_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+enum cp_switch_kind { CP_SWITCH_NONE, CP_SWITCH_SIM, CP_SWITCH_DATAPLANE, CP_SWITCH_KIND_MAX };
+
+/* One leg of a flow (ST 2022-7: up to two). Host byte order. */
+struct cp_switch_leg {
+	bool enabled;
+	uint32_t dst_ip;   /* multicast group or unicast destination */
+	uint32_t src_ip;   /* source filter (inputs) / source address (outputs); 0: any */
+	uint16_t dst_port;
+	uint16_t src_port; /* outputs only; 0: engine chooses */
+};
+
+enum cp_switch_event_kind {
+	CP_SWITCH_EV_TAKE_DONE,   /* output switched: out_idx, in_idx, tai_ns, rtp_ts */
+	CP_SWITCH_EV_TAKE_FAILED, /* a pending take was dropped (e.g. source lost) */
+	CP_SWITCH_EV_INPUT_LOST,  /* in_idx, leg */
+	CP_SWITCH_EV_INPUT_OK,    /* in_idx, leg */
+	CP_SWITCH_EV_KIND_MAX
+};
+
+struct cp_switch_event {
+	enum cp_switch_event_kind kind;
+	uint32_t out_idx;
+	int32_t in_idx;     /* -1: nothing (output to black/idle) */
+	uint32_t leg;
+	uint64_t tai_ns;    /* where it landed */
+	uint32_t rtp_ts;    /* video RTP timestamp of the first new frame */
+	uint32_t frames_held;
+	uint32_t frames_lost;
+};
+
+/* Summed per-lcore counters. */
+struct cp_switch_io_counters {
+	uint64_t packets;
+	uint64_t bytes;
+	uint64_t drops;
+	uint64_t seq_errors; /* inputs: gaps; outputs: 0 */
+	uint64_t takes;      /* outputs: takes landed */
+};
+
+struct cp_switch;
+
+struct cp_switch_ops {
+	const char *name;
+	/* Arrange out_idx to carry in_idx (-1: idle) from the first frame at or
+	 * after at_tai_ns (0: next frame). Replaces a pending take on that output.
+	 * 0, -ENODEV (no engine), -EINVAL. */
+	int (*take)(struct cp_switch *sw, uint32_t out_idx, int32_t in_idx, uint64_t at_tai_ns);
+	/* Change where an input listens / an output sends (IS-05 activation). */
+	int (*set_input)(struct cp_switch *sw, uint32_t in_idx, uint32_t essence,
+			 const struct cp_switch_leg legs[2], uint32_t n_legs);
+	int (*set_output)(struct cp_switch *sw, uint32_t out_idx, uint32_t essence,
+			  const struct cp_switch_leg legs[2], uint32_t n_legs, bool enable);
+	/* 0 and *c filled, or -ENODEV. */
+	int (*input_counters)(struct cp_switch *sw, uint32_t in_idx,
+			      struct cp_switch_io_counters *c);
+	int (*output_counters)(struct cp_switch *sw, uint32_t out_idx,
+			       struct cp_switch_io_counters *c);
+	/* Up to max events into ev (drain until it returns 0). now_tai_ns lets the
+	 * sim engine land due takes. */
+	uint32_t (*poll)(struct cp_switch *sw, uint64_t now_tai_ns, struct cp_switch_event *ev,
+			 uint32_t max);
+	void (*destroy)(struct cp_switch *sw);
+};
+
+struct cp_switch {
+	const struct cp_switch_ops *ops;
+	enum cp_switch_kind kind;
+};
+
+/* The honest "no engine" and the explicit simulator (cp_switch_sim.c).
+ * frame rates give the sim engine each output's frame grid. */
+struct sy_rate;
+int cp_switch_none_create(struct cp_switch **out);
+int cp_switch_sim_create(uint32_t n_inputs, uint32_t n_outputs, const struct sy_rate *out_rates,
+			 struct cp_switch **out);
+
+const char *cp_switch_kind_name(enum cp_switch_kind k);
+
+#endif
