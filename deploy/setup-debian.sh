@@ -11,7 +11,7 @@ PKGS="
   ffmpeg tcpreplay tshark tcpdump iproute2 ethtool python3
   dpdk dpdk-dev libdpdk-dev
   libuv1-dev libjansson-dev node-llhttp libcurl4-openssl-dev libebur128-dev
-  python3-jsonschema nghttp2-client curl
+  python3-jsonschema nghttp2-client curl openssl
 "
 
 missing=""
