@@ -478,8 +478,24 @@ static void counters(struct cp_app *app, const struct cp_req *rq, struct cp_http
 		}
 		json_object_set_new(outs, m->out[o].cfg->id, counters_json(&c));
 	}
-	cp_app_json(r, 200, json_pack("{s:s,s:o,s:o}", "engine", sw->ops->name, "inputs", ins,
-				      "outputs", outs));
+	json_t *body = json_pack("{s:s,s:o,s:o}", "engine", sw->ops->name, "inputs", ins,
+				 "outputs", outs);
+	struct cp_switch_engine_stats es;
+	if (body && sw->ops->engine_stats && sw->ops->engine_stats(sw, &es) == 0) {
+		json_t *drops = json_object();
+		for (uint32_t k = 0; k < es.n_drops; k++)
+			if (es.drops[k])
+				json_object_set_new(drops, es.drop_name[k],
+						    json_integer((json_int_t)es.drops[k]));
+		json_object_set_new(body, "engine_stats",
+				    json_pack("{s:I,s:I,s:I,s:i,s:i,s:o}", "rx_packets",
+					      (json_int_t)es.rx_pkts, "tx_packets",
+					      (json_int_t)es.tx_pkts, "events_lost",
+					      (json_int_t)es.events_lost, "workers", (int)es.n_workers,
+					      "snapshots_waiting", (int)es.snapshots_waiting, "drops",
+					      drops));
+	}
+	cp_app_json(r, 200, body);
 }
 
 static void status(struct cp_app *app, struct cp_http_resp *r)
@@ -498,6 +514,7 @@ static void status(struct cp_app *app, struct cp_http_resp *r)
 	json_object_set_new(s, "tai_utc_offset_s", json_integer(app->cfg->tai_utc_offset_s));
 	json_object_set_new(s, "node_id", json_string(app->ids.node));
 	json_object_set_new(s, "auth_required_for_writes", json_boolean(app->cfg->token[0] != 0));
+	json_object_set_new(s, "tls", json_boolean(app->tls != NULL));
 	json_object_set_new(s, "persistence",
 			    app->persist ? json_string(app->cfg->state_file) : json_null());
 	if (app->reg) {
@@ -649,6 +666,9 @@ void cp_api_metrics(struct cp_app *app, struct cp_http_resp *r)
 	mprintf(&b, "switchyard_http_limit_rejects_total %" PRIu64 "\n", hs->limit_rejects);
 	metric(&b, "switchyard_http_auth_failures_total", "counter", "Writes without a valid token.");
 	mprintf(&b, "switchyard_http_auth_failures_total %" PRIu64 "\n", app->auth_failures);
+	metric(&b, "switchyard_http_tls_failures_total", "counter",
+	       "TLS handshakes or records refused.");
+	mprintf(&b, "switchyard_http_tls_failures_total %" PRIu64 "\n", hs->tls_failures);
 	metric(&b, "switchyard_http_connections", "gauge", "Open HTTP connections.");
 	mprintf(&b, "switchyard_http_connections %u\n", hs->conns_open);
 	metric(&b, "switchyard_sse_clients", "gauge", "Event-stream subscribers.");
@@ -685,11 +705,50 @@ void cp_api_metrics(struct cp_app *app, struct cp_http_resp *r)
 	for (uint32_t o = 0; o < m->n_out; o++) {
 		if (app->sw->ops->output_counters(app->sw, o, &c) < 0)
 			break;
-		if (first)
+		if (first) {
 			metric(&b, "switchyard_output_packets_total", "counter", "Packets sent.");
+			metric(&b, "switchyard_output_bytes_total", "counter", "Bytes sent.");
+		}
 		first = false;
 		mprintf(&b, "switchyard_output_packets_total{output=\"%s\"} %" PRIu64 "\n",
 			m->out[o].cfg->id, c.packets);
+		mprintf(&b, "switchyard_output_bytes_total{output=\"%s\"} %" PRIu64 "\n",
+			m->out[o].cfg->id, c.bytes);
+	}
+	first = true;
+	for (uint32_t i = 0; i < m->n_in; i++) {
+		if (app->sw->ops->input_counters(app->sw, i, &c) < 0)
+			break;
+		if (first) {
+			metric(&b, "switchyard_input_packets_total", "counter", "Packets received.");
+			metric(&b, "switchyard_input_malformed_total", "counter",
+			       "Packets of the input dropped as malformed.");
+		}
+		first = false;
+		mprintf(&b, "switchyard_input_packets_total{input=\"%s\"} %" PRIu64 "\n",
+			m->in[i].cfg->id, c.packets);
+		mprintf(&b, "switchyard_input_malformed_total{input=\"%s\"} %" PRIu64 "\n",
+			m->in[i].cfg->id, c.drops);
+	}
+	struct cp_switch_engine_stats es;
+	if (app->sw->ops->engine_stats && app->sw->ops->engine_stats(app->sw, &es) == 0) {
+		metric(&b, "switchyard_dataplane_rx_packets_total", "counter",
+		       "Packets received by the dataplane workers.");
+		mprintf(&b, "switchyard_dataplane_rx_packets_total %" PRIu64 "\n", es.rx_pkts);
+		metric(&b, "switchyard_dataplane_tx_packets_total", "counter",
+		       "Packets sent by the dataplane workers.");
+		mprintf(&b, "switchyard_dataplane_tx_packets_total %" PRIu64 "\n", es.tx_pkts);
+		metric(&b, "switchyard_dataplane_drops_total", "counter",
+		       "Packets dropped by the dataplane, by reason.");
+		for (uint32_t k = 0; k < es.n_drops; k++)
+			mprintf(&b, "switchyard_dataplane_drops_total{reason=\"%s\"} %" PRIu64 "\n",
+				es.drop_name[k], es.drops[k]);
+		metric(&b, "switchyard_dataplane_events_lost_total", "counter",
+		       "Worker events lost (ring full).");
+		mprintf(&b, "switchyard_dataplane_events_lost_total %" PRIu64 "\n", es.events_lost);
+		metric(&b, "switchyard_dataplane_snapshots_waiting", "gauge",
+		       "Retired route snapshots waiting for every worker to move on.");
+		mprintf(&b, "switchyard_dataplane_snapshots_waiting %u\n", es.snapshots_waiting);
 	}
 	r->status = 200;
 	r->content_type = "text/plain; version=0.0.4; charset=utf-8";

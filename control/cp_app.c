@@ -23,6 +23,7 @@
 #include "cp_json.h"
 #include "cp_persist.h"
 #include "cp_reg.h"
+#include "cp_tls.h"
 #include "sy_time.h"
 
 #define CP_APP_TICK_MS 20u
@@ -230,8 +231,23 @@ int cp_app_start(struct cp_app *app, const char *host, uint16_t port, char *err,
 		}
 	}
 	(void)e;
+	if (app->sw->ops->start) {
+		rc = app->sw->ops->start(app->sw);
+		if (rc < 0) {
+			const char *why = app->sw->ops->last_error ? app->sw->ops->last_error(app->sw)
+								   : "";
+			snprintf(err, cap, "engine %s: %s", app->sw->ops->name,
+				 why[0] ? why : strerror(-rc));
+			return rc;
+		}
+	}
 	cp_model_poll(m); /* an engine that lands at once is reported before we listen */
 	app->saved_gen = m->dirty_gen;
+	if (cfg->tls_cert[0]) {
+		rc = cp_tls_ctx_create(cfg->tls_cert, cfg->tls_key, &app->tls, err, cap);
+		if (rc < 0)
+			return rc;
+	}
 	struct cp_http_limits lim;
 	cp_http_limits_default(&lim);
 	lim.request_ms = cfg->request_ms;
@@ -242,6 +258,8 @@ int cp_app_start(struct cp_app *app, const char *host, uint16_t port, char *err,
 		return rc;
 	}
 	app->port = cp_http_port(app->http);
+	if (app->tls)
+		cp_http_set_tls(app->http, app->tls);
 	uv_timer_init(app->loop, &app->tick);
 	app->tick.data = app;
 	uv_timer_start(&app->tick, on_tick, CP_APP_TICK_MS, CP_APP_TICK_MS);
@@ -274,6 +292,8 @@ void cp_app_stop(struct cp_app *app)
 void cp_app_fini(struct cp_app *app)
 {
 	cp_model_fini(&app->model);
+	cp_tls_ctx_destroy(app->tls);
+	app->tls = NULL;
 	if (app->sw)
 		app->sw->ops->destroy(app->sw);
 	app->sw = NULL;

@@ -46,6 +46,7 @@ struct cp_ids {
 
 struct cp_persist;
 struct cp_reg;
+struct cp_tls_ctx;
 
 struct cp_app {
 	uv_loop_t *loop;
@@ -56,6 +57,7 @@ struct cp_app {
 	struct cp_http_server *http;
 	struct cp_persist *persist;
 	struct cp_reg *reg; /* IS-04 registration; idle without registries */
+	struct cp_tls_ctx *tls; /* http.tls configured; NULL: plain HTTP */
 	uv_timer_t tick; /* engine events, scheduled activations, persistence */
 	char hostname[64];
 	uint16_t port;

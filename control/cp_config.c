@@ -56,21 +56,35 @@ int cp_config_video_shorthand(const char *s, struct sy_video_format *f)
 		     {"29.97", 30000, 1001}, {"30", 30, 1},	  {"50", 50, 1},
 		     {"59.94", 60000, 1001}, {"60", 60, 1}};
 	char *end;
-	unsigned long h = strtoul(s, &end, 10);
+	unsigned long h = strtoul(s, &end, 10), w_any = 0;
+	if (end != s && *end == 'x') {
+		/* WxH{p|i}RATE: any raster (test signals such as 320x180p50) */
+		w_any = h;
+		const char *hs = end + 1;
+		h = strtoul(hs, &end, 10);
+		if (end == hs || w_any < 2 || w_any > 7680 || h < 2 || h > 4320)
+			return -EINVAL;
+	}
 	if (end == s || (*end != 'p' && *end != 'i'))
 		return -EINVAL;
 	bool interlaced = *end == 'i';
 	const char *r = end + 1;
 	uint32_t w;
-	switch (h) {
-	case 576: w = 720; break;
-	case 720: w = 1280; break;
-	case 1080: w = 1920; break;
-	case 2160: w = 3840; break;
-	default: return -EINVAL;
+	if (w_any) {
+		w = (uint32_t)w_any;
+		if (interlaced && h % 2)
+			return -EINVAL;
+	} else {
+		switch (h) {
+		case 576: w = 720; break;
+		case 720: w = 1280; break;
+		case 1080: w = 1920; break;
+		case 2160: w = 3840; break;
+		default: return -EINVAL;
+		}
+		if (interlaced && h != 1080 && h != 576)
+			return -EINVAL;
 	}
-	if (interlaced && h != 1080 && h != 576)
-		return -EINVAL;
 	for (size_t i = 0; i < sizeof(rates) / sizeof(rates[0]); i++) {
 		if (!strcmp(r, rates[i].txt)) {
 			/* 1080i50 means 50 fields: 25 frames */
@@ -288,7 +302,8 @@ static bool parse_io(struct cp_json_rd *rd, const json_t *root, struct cp_config
 		}
 		if (is_output) {
 			static const char *const keys[] = {"id",    "label", "program", "input",
-							   "video", "audio", "anc",     NULL};
+							   "video", "audio", "anc",     "port",
+							   "restamp", NULL};
 			struct cp_output_cfg *oc = &c->output[c->n_outputs];
 			memset(oc, 0, sizeof(*oc));
 			if (cp_json_only(rd, o, keys) &&
@@ -297,11 +312,14 @@ static bool parse_io(struct cp_json_rd *rd, const json_t *root, struct cp_config
 			    cp_json_bool(rd, o, "program", false, &oc->program) &&
 			    cp_json_str(rd, o, "input", false, oc->initial_input,
 					sizeof(oc->initial_input)) &&
+			    cp_json_str(rd, o, "port", false, oc->port_name, sizeof(oc->port_name)) &&
+			    cp_json_bool(rd, o, "restamp", false, &oc->restamp) &&
 			    parse_essences(rd, o, true, oc->ess))
 				c->n_outputs++;
 		} else {
 			static const char *const keys[] = {"id",    "label", "internal", "video",
-							   "audio", "anc",   NULL};
+							   "audio", "anc",   "port",     "ptp_locked",
+							   NULL};
 			struct cp_input_cfg *ic = &c->input[c->n_inputs];
 			char internal[16] = "";
 			memset(ic, 0, sizeof(*ic));
@@ -309,6 +327,8 @@ static bool parse_io(struct cp_json_rd *rd, const json_t *root, struct cp_config
 			    cp_json_str(rd, o, "id", true, ic->id, sizeof(ic->id)) &&
 			    label_field(rd, o, "label", ic->label) &&
 			    cp_json_str(rd, o, "internal", false, internal, sizeof(internal)) &&
+			    cp_json_str(rd, o, "port", false, ic->port_name, sizeof(ic->port_name)) &&
+			    cp_json_bool(rd, o, "ptp_locked", false, &ic->ptp_locked) &&
 			    parse_essences(rd, o, false, ic->ess)) {
 				static const char *const kinds[CP_INTERNAL_MAX] = {"", "black", "bars",
 										   "box"};
@@ -381,10 +401,11 @@ static bool check_model(struct cp_json_rd *rd, struct cp_config *c)
 int cp_config_parse(struct cp_config *c, const char *origin, const char *text, size_t len,
 		    char *err, size_t err_cap)
 {
-	static const char *const top[] = {"http", "node", "time", "engine", "state_file",
-					  "registration", "inputs", "outputs", NULL};
+	static const char *const top[] = {"http", "node", "time", "engine", "dataplane",
+					  "state_file", "registration", "inputs", "outputs", NULL};
 	static const char *const http_keys[] = {"listen", "token", "request_timeout_ms",
-						"max_body_bytes", "web_root", NULL};
+						"max_body_bytes", "web_root", "tls", NULL};
+	static const char *const tls_keys[] = {"cert", "key", NULL};
 	static const char *const node_keys[] = {"label", "seed", "interface_ip", "ptp", NULL};
 	static const char *const ptp_keys[] = {"gmid", "domain", NULL};
 	static const char *const time_keys[] = {"tai_utc_offset_s", "salvo_lead_ms", NULL};
@@ -410,6 +431,17 @@ int cp_config_parse(struct cp_config *c, const char *origin, const char *text, s
 		    cp_json_int(&rd, h, "request_timeout_ms", false, 100, 600000, &ms) &&
 		    cp_json_int(&rd, h, "max_body_bytes", false, 1024, 64 << 20, &body) &&
 		    cp_json_str(&rd, h, "web_root", false, c->web_root, sizeof(c->web_root))) {
+			json_t *tls = cp_json_obj(&rd, h, "tls", false);
+			if (tls) {
+				size_t p2 = cp_json_push_key(&rd, "tls");
+				if (cp_json_only(&rd, tls, tls_keys) &&
+				    cp_json_str(&rd, tls, "cert", true, c->tls_cert,
+						sizeof(c->tls_cert)) &&
+				    cp_json_str(&rd, tls, "key", true, c->tls_key, sizeof(c->tls_key)) &&
+				    (!c->tls_cert[0] || !c->tls_key[0]))
+					cp_json_fail(&rd, NULL, "cert and key must name PEM files");
+				cp_json_pop(&rd, p2);
+			}
 			c->request_ms = (uint32_t)ms;
 			c->max_body_bytes = (uint32_t)body;
 			if (listen[0]) {
@@ -485,6 +517,12 @@ int cp_config_parse(struct cp_config *c, const char *origin, const char *text, s
 		else
 			cp_json_fail(&rd, "engine", "'%s' is not dataplane, sim or none", engine);
 	}
+	json_t *dpj = cp_json_obj(&rd, root, "dataplane", false);
+	if (dpj) {
+		size_t p = cp_json_push_key(&rd, "dataplane");
+		cp_config_dp_parse(&rd, dpj, c);
+		cp_json_pop(&rd, p);
+	}
 	cp_json_str(&rd, root, "state_file", false, c->state_file, sizeof(c->state_file));
 	json_t *r = cp_json_obj(&rd, root, "registration", false);
 	if (r) {
@@ -521,8 +559,9 @@ int cp_config_parse(struct cp_config *c, const char *origin, const char *text, s
 		}
 		cp_json_pop(&rd, p);
 	}
-	if (!rd.failed && parse_io(&rd, root, c, false) && parse_io(&rd, root, c, true))
-		check_model(&rd, c);
+	if (!rd.failed && parse_io(&rd, root, c, false) && parse_io(&rd, root, c, true) &&
+	    check_model(&rd, c))
+		cp_config_dp_check(&rd, c);
 fail:
 	json_decref(root);
 	if (rd.failed) {
@@ -593,6 +632,11 @@ void cp_config_demo(struct cp_config *c)
 	cp_config_defaults(c);
 	strcpy(c->origin, "demo");
 	c->demo = true;
+	/* The demo's sources are internal (black, bars, box). dataplane/dp.h has
+	 * no internal sources yet, so the DPDK engine could not switch any of
+	 * them: the demo runs the API and panel with engine "none" (takes answer
+	 * 503) rather than pretend. */
+	c->engine = CP_SWITCH_NONE;
 	for (unsigned i = 0; i < 4; i++) {
 		struct cp_input_cfg *ic = &c->input[i];
 		snprintf(ic->id, sizeof(ic->id), "%s", ins[i].id);

@@ -17,6 +17,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <jansson.h>
+
 #include "cp_switch.h"
 #include "sy_format.h"
 #include "sy_st2110_30.h"
@@ -60,6 +62,9 @@ struct cp_input_cfg {
 	char label[CP_LABEL_MAX];
 	enum cp_internal internal;
 	struct cp_essence_cfg ess[CP_ESS_MAX];
+	char port_name[CP_ID_MAX]; /* "port": a dataplane.ports[].name ("" : the first) */
+	uint32_t dp_port;  /* its index (cp_config_dp_check) */
+	bool ptp_locked;   /* "ptp_locked": RTP timestamps on the PTP media clock */
 };
 
 struct cp_output_cfg {
@@ -68,6 +73,40 @@ struct cp_output_cfg {
 	bool program; /* on-air tally (red) for what this output carries */
 	struct cp_essence_cfg ess[CP_ESS_MAX];
 	char initial_input[CP_ID_MAX]; /* "" none */
+	char port_name[CP_ID_MAX]; /* "port": a dataplane.ports[].name ("" : the first) */
+	uint32_t dp_port;  /* its index (cp_config_dp_check) */
+	bool restamp;      /* "restamp": continuous RTP timestamps across takes */
+};
+
+/* The "dataplane" section: how the DPDK engine starts (cp_config_dp.c). */
+#define CP_DP_MAX_PORTS 8u
+#define CP_DP_MAX_EAL 40u
+#define CP_DP_ARG_MAX 256u
+#define CP_DP_NAME_MAX 48u
+#define CP_DP_DEVARGS_MAX 512u
+
+struct cp_dp_port_cfg {
+	char name[CP_DP_NAME_MAX];
+	char devargs[CP_DP_DEVARGS_MAX]; /* vdev string or PCI address */
+	uint8_t mac[6];                  /* all-zero: the port's own */
+	uint32_t ip;                     /* host order; 0: node.interface_ip */
+	uint16_t worker;
+	bool rx_timestamps;
+	uint32_t rx_ts_unit_ns;
+	int64_t rx_ts_offset_ns;
+};
+
+struct cp_dataplane_cfg {
+	bool present;
+	uint32_t n_eal;
+	char eal[CP_DP_MAX_EAL][CP_DP_ARG_MAX];
+	uint32_t n_ports;
+	struct cp_dp_port_cfg port[CP_DP_MAX_PORTS];
+	uint32_t workers;
+	uint32_t mbufs, hdr_mbufs;
+	uint32_t hold_pkts;
+	uint64_t hold_timeout_ns;
+	uint32_t stats_ms; /* counter refresh period for /metrics and the API */
 };
 
 struct cp_registry_cfg {
@@ -85,6 +124,8 @@ struct cp_config {
 	uint32_t request_ms;
 	uint32_t max_body_bytes;
 	char web_root[CP_PATHNAME_MAX]; /* "" : embedded assets */
+	char tls_cert[CP_PATHNAME_MAX]; /* PEM chain; "" : plain HTTP */
+	char tls_key[CP_PATHNAME_MAX];  /* PEM private key */
 	/* node */
 	char node_label[CP_LABEL_MAX];
 	char node_seed[64];   /* UUIDs are derived from it: stable across restarts */
@@ -97,6 +138,7 @@ struct cp_config {
 	uint32_t salvo_lead_ms; /* "now" salvos share now + this */
 	/* engine */
 	enum cp_switch_kind engine;
+	struct cp_dataplane_cfg dp;
 	/* persistence */
 	char state_file[CP_PATHNAME_MAX]; /* "" : no persistence */
 	/* registration */
@@ -118,11 +160,18 @@ void cp_config_defaults(struct cp_config *c);
  */
 int cp_config_parse(struct cp_config *c, const char *origin, const char *text, size_t len,
 		    char *err, size_t err_cap);
+/* The "dataplane" section (cp_config_dp.c): parse dp into c->dp; and the
+ * cross-checks of inputs[].port / outputs[].port against it. Both record
+ * their error in rd and return false. */
+struct cp_json_rd;
+bool cp_config_dp_parse(struct cp_json_rd *rd, const json_t *dp, struct cp_config *c);
+bool cp_config_dp_check(struct cp_json_rd *rd, struct cp_config *c);
+
 /* Read and parse a file; -errno (with err) if unreadable. */
 int cp_config_load_file(struct cp_config *c, const char *path, char *err, size_t err_cap);
 
-/* The built-in demo: four internal sources, two outputs (1080p50 and
- * 1080p59.94 both appear), engine "dataplane" when linked. */
+/* The built-in demo: four internal sources, two 1080p50 outputs, engine
+ * "none" (the dataplane has no internal sources yet, see cp_config.c). */
 void cp_config_demo(struct cp_config *c);
 
 /* "1080p50", "1080i59.94", "2160p59.94", "720p50" ... -> format

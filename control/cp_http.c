@@ -11,6 +11,10 @@
  * write queue grows: above CP_HTTP_WQ_PAUSE_BYTES we stop reading until it
  * drains.
  *
+ * TLS (cp_http_set_tls): each connection gets a cp_tls session on memory
+ * BIOs; socket bytes are decrypted before llhttp sees them and every write
+ * is encrypted before it is queued, so the HTTP code above is unchanged.
+ *
  * Thread: the libuv loop thread only.
  */
 #include "cp_http.h"
@@ -25,6 +29,8 @@
 
 #include <llhttp.h>
 
+#include "cp_tls.h"
+
 #define CP_HTTP_WQ_PAUSE_BYTES (1u << 20)
 
 struct cp_http_conn;
@@ -36,6 +42,7 @@ struct cp_http_server {
 	cp_http_handler handler;
 	void *ctx;
 	llhttp_settings_t settings;
+	struct cp_tls_ctx *tls; /* NULL: plain HTTP */
 	struct cp_http_conn *conns; /* doubly linked list */
 	struct cp_http_stats stats;
 	uint16_t port;
@@ -75,6 +82,7 @@ struct cp_http_conn {
 	bool sse;
 	bool reading;
 	uint32_t handles; /* 2 while tcp + timer are open */
+	struct cp_tls *tls;
 };
 
 struct cp_http_wreq {
@@ -194,11 +202,9 @@ static void on_write(uv_write_t *w, int status)
 static void alloc_cb(uv_handle_t *h, size_t suggested, uv_buf_t *buf);
 static void read_cb(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf);
 
-static int conn_write(struct cp_http_conn *c, const char *a, size_t alen, const void *b,
-		      size_t blen)
+static int raw_write(struct cp_http_conn *c, const char *a, size_t alen, const void *b,
+		     size_t blen)
 {
-	if (c->closing)
-		return -EPIPE;
 	struct cp_http_wreq *wr = malloc(sizeof(*wr) + alen + blen);
 	if (!wr)
 		return -ENOMEM;
@@ -213,6 +219,30 @@ static int conn_write(struct cp_http_conn *c, const char *a, size_t alen, const 
 		return rc;
 	}
 	return 0;
+}
+
+/* Queue whatever ciphertext the TLS session produced. */
+static int tls_flush(struct cp_http_conn *c)
+{
+	size_t n;
+	void *p = cp_tls_take(c->tls, &n);
+	if (!p)
+		return 0;
+	int rc = raw_write(c, p, n, NULL, 0);
+	free(p);
+	return rc;
+}
+
+static int conn_write(struct cp_http_conn *c, const char *a, size_t alen, const void *b,
+		      size_t blen)
+{
+	if (c->closing)
+		return -EPIPE;
+	if (!c->tls)
+		return raw_write(c, a, alen, b, blen);
+	if (cp_tls_write(c->tls, a, alen) < 0 || (blen && cp_tls_write(c->tls, b, blen) < 0))
+		return -EPROTO;
+	return tls_flush(c);
 }
 
 static void count_status(struct cp_http_server *s, int status)
@@ -601,6 +631,7 @@ static void on_conn_handle_closed(uv_handle_t *h)
 	struct cp_http_server *s = c->srv;
 	if (--c->handles == 0) {
 		free(c->body);
+		cp_tls_free(c->tls);
 		free(c);
 		s->open_handles--;
 		server_maybe_free(s);
@@ -658,6 +689,9 @@ static void alloc_cb(uv_handle_t *h, size_t suggested, uv_buf_t *buf)
 	buf->len = sizeof(slab);
 }
 
+/* Plaintext request bytes into llhttp. */
+static void conn_feed(struct cp_http_conn *c, const char *data, size_t len);
+
 static void read_cb(uv_stream_t *st, ssize_t nread, const uv_buf_t *buf)
 {
 	struct cp_http_conn *c = st->data;
@@ -669,11 +703,43 @@ static void read_cb(uv_stream_t *st, ssize_t nread, const uv_buf_t *buf)
 	}
 	if (nread == 0)
 		return;
+	if (!c->tls) {
+		conn_feed(c, buf->base, (size_t)nread);
+		return;
+	}
+	/* decrypt: the handshake and every record go through the session */
+	static char plain[16384 + 256]; /* one TLS record; single-threaded loop */
+	if (cp_tls_feed(c->tls, buf->base, (size_t)nread) < 0) {
+		conn_close(c);
+		return;
+	}
+	for (;;) {
+		ssize_t n = cp_tls_read(c->tls, plain, sizeof(plain));
+		tls_flush(c); /* handshake answers, alerts */
+		if (n < 0) {
+			if (n == -EPROTO)
+				c->srv->stats.tls_failures++;
+			c->close_after = true;
+			if (uv_stream_get_write_queue_size((uv_stream_t *)&c->tcp) == 0)
+				conn_close(c);
+			return;
+		}
+		if (n == 0 || c->closing)
+			return;
+		conn_feed(c, plain, (size_t)n);
+		if (c->closing)
+			return;
+	}
+}
+
+static void conn_feed(struct cp_http_conn *c, const char *data, size_t len)
+{
+	uv_stream_t *st = (uv_stream_t *)&c->tcp;
 	if (c->sse || c->close_after)
 		return; /* input after the last request is ignored */
-	c->buf_base = buf->base;
-	c->buf_end = buf->base + nread;
-	enum llhttp_errno e = llhttp_execute(&c->parser, buf->base, (size_t)nread);
+	c->buf_base = data;
+	c->buf_end = data + len;
+	enum llhttp_errno e = llhttp_execute(&c->parser, data, len);
 	if (e == HPE_PAUSED) {
 		if (!c->sse && c->close_after &&
 		    uv_stream_get_write_queue_size((uv_stream_t *)&c->tcp) == 0)
@@ -742,6 +808,10 @@ static void on_connection(uv_stream_t *ls, int status)
 		inet_ntop(AF_INET, &sin->sin_addr, ip, sizeof(ip));
 		snprintf(c->peer, sizeof(c->peer), "%s:%u", ip, ntohs(sin->sin_port));
 	}
+	if (s->tls && cp_tls_new(s->tls, &c->tls) < 0) {
+		conn_close(c);
+		return;
+	}
 	llhttp_init(&c->parser, HTTP_REQUEST, &s->settings);
 	c->parser.data = c;
 	conn_arm_timer(c);
@@ -796,6 +866,11 @@ int cp_http_create(uv_loop_t *loop, const char *host, uint16_t port,
 	s->port = ntohs(((struct sockaddr_in *)&ss)->sin_port);
 	*out = s;
 	return 0;
+}
+
+void cp_http_set_tls(struct cp_http_server *s, struct cp_tls_ctx *tls)
+{
+	s->tls = tls;
 }
 
 uint16_t cp_http_port(const struct cp_http_server *s)

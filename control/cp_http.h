@@ -92,6 +92,7 @@ struct cp_http_stats {
 	uint64_t bad_requests;  /* 400 from the parser */
 	uint64_t sse_sent;
 	uint64_t sse_dropped;   /* subscribers dropped for lagging */
+	uint64_t tls_failures;  /* handshakes / records refused */
 	uint32_t conns_open;
 	uint32_t sse_clients;
 };
@@ -108,6 +109,11 @@ int cp_http_create(uv_loop_t *loop, const char *host, uint16_t port,
 		   const struct cp_http_limits *limits, cp_http_handler handler, void *ctx,
 		   struct cp_http_server **out);
 uint16_t cp_http_port(const struct cp_http_server *s);
+
+/* Serve HTTPS on every connection accepted from now on (cp_tls.h); the
+ * context must outlive the server. */
+struct cp_tls_ctx;
+void cp_http_set_tls(struct cp_http_server *s, struct cp_tls_ctx *tls);
 
 /* Close the listener and every connection; the struct is freed once libuv
  * has closed all handles (run the loop afterwards). NULL is fine. */

@@ -31,11 +31,14 @@ static void usage(FILE *f)
 	      "      --check-config    parse the configuration, print a summary and exit (0 = valid)\n"
 	      "  -l, --listen IP:PORT  HTTP listen address (overrides http.listen; default\n"
 	      "                        127.0.0.1:8080; port 0 picks a free port, printed at start)\n"
-	      "  -e, --engine KIND     dataplane | sim | none (overrides \"engine\").\n"
-	      "                        dataplane: switch media with the DPDK dataplane;\n"
-	      "                        sim: no media, takes land on the computed frame boundary\n"
-	      "                        (tests, panel work; every API says engine \"sim\");\n"
+	      "  -e, --engine KIND     dataplane | none (overrides \"engine\").\n"
+	      "                        dataplane: switch media with the DPDK dataplane, which\n"
+	      "                        runs in this process (config section \"dataplane\");\n"
 	      "                        none: API only, operations that need an engine answer 503\n"
+#ifdef CP_TEST_BUILD
+	      "                        sim: TEST BUILD ONLY: no media, takes land on the\n"
+	      "                        computed frame boundary (every API says engine \"sim\")\n"
+#endif
 	      "  -s, --state FILE      state file for crosspoints, salvos, labels, locks and\n"
 	      "                        receiver connections (overrides \"state_file\")\n"
 	      "  -t, --token-file FILE bearer token (first line) required for every write\n"
@@ -73,8 +76,10 @@ static int parse_engine(const char *s, enum cp_switch_kind *k)
 {
 	if (!strcmp(s, "none"))
 		*k = CP_SWITCH_NONE;
+#ifdef CP_TEST_BUILD
 	else if (!strcmp(s, "sim"))
 		*k = CP_SWITCH_SIM;
+#endif
 	else if (!strcmp(s, "dataplane"))
 		*k = CP_SWITCH_DATAPLANE;
 	else
@@ -152,7 +157,7 @@ int main(int argc, char **argv)
 		cfg->listen_port = (uint16_t)port;
 	}
 	if (engine && parse_engine(engine, &cfg->engine) < 0) {
-		fprintf(stderr, "switchyard: --engine must be dataplane, sim or none\n");
+		fprintf(stderr, "switchyard: --engine must be dataplane or none\n");
 		ret = 2;
 		goto out;
 	}
@@ -194,19 +199,45 @@ int main(int argc, char **argv)
 	}
 	struct cp_switch *sw = NULL;
 	int rc;
+#ifndef CP_TEST_BUILD
+	if (cfg->engine == CP_SWITCH_SIM) {
+		fprintf(stderr, "switchyard: %s: engine 'sim' moves no media and exists only in the "
+				"test build (switchyard-test); use dataplane or none\n", cfg->origin);
+		ret = 1;
+		goto out;
+	}
+#endif
+#ifndef CP_WITH_DATAPLANE
 	if (cfg->engine == CP_SWITCH_DATAPLANE) {
-		/* dataplane/dp.h is not linked into this build yet (issue 4) */
-		fprintf(stderr, "switchyard: no dataplane in this build: running with engine "
-				"'none' (the API answers 503 to anything that needs media)\n");
+		fprintf(stderr, "switchyard: no dataplane in this build (-Ddataplane=disabled or no "
+				"DPDK): running with engine 'none' (the API answers 503 to anything "
+				"that needs media)\n");
 		cfg->engine = CP_SWITCH_NONE;
 	}
-	if (cfg->engine == CP_SWITCH_SIM) {
+#endif
+	switch (cfg->engine) {
+#ifdef CP_WITH_DATAPLANE
+	case CP_SWITCH_DATAPLANE:
+		rc = cp_switch_dp_create(cfg, &sw, err, sizeof(err));
+		if (rc < 0) {
+			fprintf(stderr, "switchyard: %s\n", err);
+			ret = 1;
+			goto out;
+		}
+		break;
+#endif
+#ifdef CP_TEST_BUILD
+	case CP_SWITCH_SIM: {
 		struct sy_rate rates[CP_MAX_OUTPUTS];
 		for (uint32_t o = 0; o < cfg->n_outputs; o++)
 			rates[o] = cfg->output[o].ess[CP_ESS_VIDEO].video.rate;
 		rc = cp_switch_sim_create(cfg->n_inputs, cfg->n_outputs, rates, &sw);
-	} else {
+		break;
+	}
+#endif
+	default:
 		rc = cp_switch_none_create(&sw);
+		break;
 	}
 	if (rc < 0)
 		goto out;
@@ -232,8 +263,9 @@ int main(int argc, char **argv)
 	mc->sigterm.data = mc->sigint.data = mc;
 	uv_signal_start(&mc->sigterm, on_signal, SIGTERM);
 	uv_signal_start(&mc->sigint, on_signal, SIGINT);
-	printf("switchyard: %s, engine %s, listening on http://%s:%u/\n", cfg->origin,
-	       mc->app.sw->ops->name, cfg->listen_host, mc->app.port);
+	printf("switchyard: %s, engine %s, listening on %s://%s:%u/\n", cfg->origin,
+	       mc->app.sw->ops->name, mc->app.tls ? "https" : "http", cfg->listen_host,
+	       mc->app.port);
 	fflush(stdout);
 	uv_run(loop, UV_RUN_DEFAULT);
 	cp_app_fini(&mc->app);

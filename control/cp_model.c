@@ -38,6 +38,9 @@ int cp_model_http_status(int rc)
 	case -EEXIST: return 409;
 	case -ENODEV: return 503;
 	case -ENOSPC: return 507;
+	case -EOPNOTSUPP: return 501;
+	case -ERANGE: return 409;
+	case -EXDEV: return 409;
 	default: return 500;
 	}
 }
@@ -307,8 +310,10 @@ static int arm_take(struct cp_model *m, uint32_t out_idx, int32_t in_idx, uint64
 	if (rc == -ENODEV)
 		return fail(err, rc, "no switching engine is running (engine '%s'): nothing was "
 				     "switched", m->sw->ops->name);
-	if (rc < 0)
-		return fail(err, rc, "engine refused the take (%s)", strerror(-rc));
+	if (rc < 0) {
+		const char *why = m->sw->ops->last_error ? m->sw->ops->last_error(m->sw) : "";
+		return fail(err, rc, "engine refused the take: %s", why[0] ? why : strerror(-rc));
+	}
 	o->pending.active = true;
 	o->pending.in_idx = in_idx;
 	o->pending.at_tai_ns = at_tai_ns;

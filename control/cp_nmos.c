@@ -57,7 +57,8 @@ static const char *interlace(const struct sy_video_format *f)
 
 static void href(const struct cp_app *app, char *buf, size_t cap, const char *path)
 {
-	snprintf(buf, cap, "http://%s:%u%s", app->cfg->listen_host, app->port, path);
+	snprintf(buf, cap, "%s://%s:%u%s", app->cfg->tls_cert[0] ? "https" : "http",
+		 app->cfg->listen_host, app->port, path);
 }
 
 json_t *cp_nmos_self(const struct cp_app *app)
@@ -76,7 +77,7 @@ json_t *cp_nmos_self(const struct cp_app *app)
 	json_object_set_new(n, "api",
 			    json_pack("{s:[s],s:[{s:s,s:i,s:s,s:b}]}", "versions", "v1.3", "endpoints",
 				      "host", app->cfg->listen_host, "port", app->port, "protocol",
-				      "http", "authorization", auth));
+				      app->cfg->tls_cert[0] ? "https" : "http", "authorization", auth));
 	json_object_set_new(n, "caps", json_object());
 	href(app, h, sizeof(h), "/x-switchyard/v1/");
 	json_object_set_new(n, "services",

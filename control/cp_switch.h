@@ -4,15 +4,16 @@
  *
  * Why an interface: the model (crosspoints, salvos, locks, IS-05
  * activations) must not know DPDK. The one production implementation
- * (cp_switch_dp.c, wired by the lead once dataplane/dp.h lands) publishes a
- * route snapshot and drains the event rings. Two more exist:
- *  - "none": no dataplane linked or started. Every operation that would move
+ * (cp_switch_dp.c, "dataplane") publishes a route snapshot to dataplane/dp.h
+ * and drains its event rings. Two more exist:
+ *  - "none" (cp_switch_none.c): no dataplane linked or started. Every operation that would move
  *    media returns -ENODEV, which the API reports as 503 with an NMOS error
  *    body. Nothing is pretended.
- *  - "sim": explicitly requested (config "engine": "sim" or --engine sim)
- *    for tests and UI work without a NIC. It records takes and reports them
- *    done at the computed frame boundary; every API document and /metrics
- *    says engine "sim", so nobody mistakes it for media switching.
+ *  - "sim" (cp_switch_sim.c): linked ONLY into the test build
+ *    (switchyard-test and the unit tests), never into the shipped binary. It
+ *    records takes and reports them done at the computed frame boundary, for
+ *    API tests that need takes to land without media; every API document
+ *    and /metrics says engine "sim".
  *
  * Indices are the config order of inputs and outputs. Times are TAI ns
  * since the SMPTE epoch; 0 means "at the next frame boundary".
@@ -23,6 +24,7 @@
 #define CP_SWITCH_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 enum cp_switch_kind { CP_SWITCH_NONE, CP_SWITCH_SIM, CP_SWITCH_DATAPLANE, CP_SWITCH_KIND_MAX };
@@ -64,6 +66,19 @@ struct cp_switch_io_counters {
 	uint64_t takes;      /* outputs: takes landed */
 };
 
+#define CP_SWITCH_MAX_DROPS 64u
+
+/* Engine-wide counters (the dataplane: summed over workers). */
+struct cp_switch_engine_stats {
+	uint64_t rx_pkts, tx_pkts;
+	uint64_t events_lost;       /* worker -> control event ring was full */
+	uint32_t snapshots_waiting; /* retired route snapshots not yet reclaimed */
+	uint32_t n_workers;
+	uint32_t n_drops;
+	const char *drop_name[CP_SWITCH_MAX_DROPS]; /* static strings */
+	uint64_t drops[CP_SWITCH_MAX_DROPS];
+};
+
 struct cp_switch;
 
 struct cp_switch_ops {
@@ -87,6 +102,15 @@ struct cp_switch_ops {
 	uint32_t (*poll)(struct cp_switch *sw, uint64_t now_tai_ns, struct cp_switch_event *ev,
 			 uint32_t max);
 	void (*destroy)(struct cp_switch *sw);
+	/* Optional (NULL: not provided). Why the last refused operation was
+	 * refused, one sentence, or "". */
+	const char *(*last_error)(struct cp_switch *sw);
+	/* Optional. Start moving media, after the restored crosspoints and
+	 * connections have been applied (so the first packet already sees
+	 * them). 0 or -errno. */
+	int (*start)(struct cp_switch *sw);
+	/* Optional. Engine-wide counters; 0 or -ENODEV. */
+	int (*engine_stats)(struct cp_switch *sw, struct cp_switch_engine_stats *s);
 };
 
 struct cp_switch {
@@ -94,12 +118,21 @@ struct cp_switch {
 	enum cp_switch_kind kind;
 };
 
-/* The honest "no engine" and the explicit simulator (cp_switch_sim.c).
- * frame rates give the sim engine each output's frame grid. */
+/* The honest "no engine" (cp_switch_none.c) and the test-only simulator
+ * (cp_switch_sim.c, not in the shipped binary). frame rates give the sim
+ * engine each output's frame grid. */
 struct sy_rate;
 int cp_switch_none_create(struct cp_switch **out);
 int cp_switch_sim_create(uint32_t n_inputs, uint32_t n_outputs, const struct sy_rate *out_rates,
 			 struct cp_switch **out);
+
+/* The DPDK engine (cp_switch_dp.c; only when built with the dataplane):
+ * starts the EAL in this process from cfg->dp (the loop thread becomes the
+ * main lcore), launches the workers and publishes the routes of cfg. 0, or
+ * -errno / -SY_E_* with a sentence in err. cfg must outlive the engine. */
+struct cp_config;
+int cp_switch_dp_create(const struct cp_config *cfg, struct cp_switch **out, char *err,
+			size_t err_cap);
 
 const char *cp_switch_kind_name(enum cp_switch_kind k);
 

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * cp_switch_sim.c: the "none" engine (no dataplane: every media operation is
- * refused with -ENODEV) and the explicit "sim" engine (see cp_switch.h).
+ * cp_switch_sim.c: the "sim" engine (see cp_switch.h), for tests only: it is
+ * linked into the unit tests and switchyard-test, never into the shipped
+ * switchyard binary, because it reports takes that move no media.
  *
  * The sim engine keeps one pending take per output and lands it, when the
  * loop's TAI clock passes it, at the first frame boundary at or after the
@@ -19,69 +20,6 @@
 
 #include "sy_format.h"
 #include "sy_time.h"
-
-const char *cp_switch_kind_name(enum cp_switch_kind k)
-{
-	static const char *const names[CP_SWITCH_KIND_MAX] = {"none", "sim", "dataplane"};
-	return k < CP_SWITCH_KIND_MAX ? names[k] : "?";
-}
-
-/* ---- none ---- */
-
-static int none_take(struct cp_switch *sw, uint32_t o, int32_t i, uint64_t t)
-{
-	(void)sw, (void)o, (void)i, (void)t;
-	return -ENODEV;
-}
-static int none_set(struct cp_switch *sw, uint32_t i, uint32_t e, const struct cp_switch_leg l[2],
-		    uint32_t n)
-{
-	(void)sw, (void)i, (void)e, (void)l, (void)n;
-	return -ENODEV;
-}
-static int none_set_out(struct cp_switch *sw, uint32_t i, uint32_t e,
-			const struct cp_switch_leg l[2], uint32_t n, bool en)
-{
-	(void)sw, (void)i, (void)e, (void)l, (void)n, (void)en;
-	return -ENODEV;
-}
-static int none_counters(struct cp_switch *sw, uint32_t i, struct cp_switch_io_counters *c)
-{
-	(void)sw, (void)i, (void)c;
-	return -ENODEV;
-}
-static uint32_t none_poll(struct cp_switch *sw, uint64_t now, struct cp_switch_event *ev,
-			  uint32_t max)
-{
-	(void)sw, (void)now, (void)ev, (void)max;
-	return 0;
-}
-static void plain_destroy(struct cp_switch *sw)
-{
-	free(sw);
-}
-
-static const struct cp_switch_ops none_ops = {
-	.name = "none",
-	.take = none_take,
-	.set_input = none_set,
-	.set_output = none_set_out,
-	.input_counters = none_counters,
-	.output_counters = none_counters,
-	.poll = none_poll,
-	.destroy = plain_destroy,
-};
-
-int cp_switch_none_create(struct cp_switch **out)
-{
-	struct cp_switch *sw = calloc(1, sizeof(*sw));
-	if (!sw)
-		return -ENOMEM;
-	sw->ops = &none_ops;
-	sw->kind = CP_SWITCH_NONE;
-	*out = sw;
-	return 0;
-}
 
 /* ---- sim ---- */
 

@@ -19,6 +19,8 @@ import jsonschema
 HERE = pathlib.Path(__file__).resolve().parent
 BUILD = pathlib.Path(os.environ.get('SY_BUILD_ROOT', '.'))
 BINARY = os.environ.get('SWITCHYARD', str(BUILD / 'control' / 'switchyard'))
+# the test build: also engine "sim" (never selectable in the shipped binary)
+TEST_BINARY = os.environ.get('SWITCHYARD_TEST', str(BUILD / 'control' / 'switchyard-test'))
 SCHEMAS = pathlib.Path(os.environ.get('SY_NMOS_SCHEMAS', '/work/shared/nmos-schemas'))
 CONFIG = HERE / 'configs' / 'studio.json'
 
@@ -53,19 +55,24 @@ def free_port():
 
 
 class Switchyard:
-    def __init__(self, config=CONFIG, args=(), state=None, engine='sim'):
+    def __init__(self, config=CONFIG, args=(), state=None, engine='sim', dataplane=False,
+                 scheme='http', cafile=None):
         self.tmp = tempfile.mkdtemp(prefix='sy-ctl-')
         self.state = state
         self.config = config
         self.args = list(args)
         self.engine = engine
+        self.dataplane = dataplane
+        self.scheme = scheme
+        self.cafile = cafile
         self.proc = None
         self.start()
 
     def start(self):
         for attempt in range(5):
             self.port = free_port()
-            cmd = [BINARY, '--listen', '127.0.0.1:%d' % self.port]
+            binary = TEST_BINARY if self.engine == 'sim' else BINARY
+            cmd = [binary, '--listen', '127.0.0.1:%d' % self.port]
             if self.config:
                 cmd += ['--config', str(self.config)]
             if self.engine:
@@ -75,7 +82,12 @@ class Switchyard:
             cmd += self.args
             self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                          text=True)
-            line = self.proc.stdout.readline()
+            # the DPDK EAL may log to stdout before the line we wait for
+            line = ''
+            for _ in range(200):
+                line = self.proc.stdout.readline()
+                if not line or 'listening on' in line:
+                    break
             if 'listening on' in line:
                 return
             self.proc.wait(5)
@@ -98,7 +110,13 @@ class Switchyard:
         return rc
 
     def request(self, method, path, body=None, headers=None, raw=None, timeout=5):
-        conn = http.client.HTTPConnection('127.0.0.1', self.port, timeout=timeout)
+        if self.scheme == 'https':
+            import ssl
+            ctx = ssl.create_default_context(cafile=self.cafile)
+            conn = http.client.HTTPSConnection('127.0.0.1', self.port, timeout=timeout,
+                                               context=ctx)
+        else:
+            conn = http.client.HTTPConnection('127.0.0.1', self.port, timeout=timeout)
         h = {'X-Switchyard-Client': 'tester'}
         if headers:
             h.update(headers)

@@ -42,6 +42,23 @@ cases = [
     ('{"outputs": [{"id": "o", "input": "ghost", "video": {"format": "1080p50", "legs": '
      '[{"destination": "239.1.1.1", "port": 5004}]}}]}', "$.outputs[0].input: no input 'ghost'"),
     ('{"http": {"listen": "localhost"}}', '$.http.listen'),
+    # the dataplane section: strict like the rest
+    ('{"dataplane": {"eal": ["--no-pci"], "ports": [{"name": "p0", "devargs": "net_foo0"}]}}',
+     '$.dataplane.ports[0].devargs'),
+    ('{"dataplane": {"eal": ["--no-pci"], "ports": [{"name": "p0", "devargs": "0000:3b:00.0"}]}}',
+     'the EAL arguments say --no-pci'),
+    ('{"dataplane": {"eal": ["--vdev", "net_null0"], "ports": [{"name": "p0", "devargs": "net_null0"}]}}',
+     '$.dataplane.eal[0]'),
+    ('{"dataplane": {"eal": [], "ports": [{"name": "p0", "devargs": "net_null0", "worker": 1}]}}',
+     '$.dataplane.ports[0].worker: worker 1 does not exist'),
+    ('{"dataplane": {"eal": [], "ports": [{"name": "p0", "devargs": "net_null0", "speed": 1}]}}',
+     '$.dataplane.ports[0].speed: unknown key'),
+    ('{"dataplane": {"eal": [], "ports": [{"name": "p0", "devargs": "net_null0"}], "hold_pkts": 1000}}',
+     '$.dataplane.hold_pkts: 1000 is not a power of 2'),
+    ('{"dataplane": {"eal": [], "ports": [{"name": "p0", "devargs": "net_null0"}]}, "inputs": [{"id": "a", '
+     '"port": "p9", "video": {"format": "1080p50", "legs": [{"destination": "239.1.1.1", "port": 1}]}}]}',
+     "$.inputs[0].port: no dataplane port 'p9'"),
+    ('{"http": {"tls": {"cert": "a.pem"}}}', '$.http.tls.key: required key missing'),
     ('{"engine": "turbo"}', '$.engine'),
     ('{"inputs": [{"id": "a", "video": {"format": "1080p50", "legs": [{"destination": "239.1.1.1", '
      '"port": 1}, {"destination": "239.1.1.2", "port": 1}, {"destination": "239.1.1.3", "port": 1}]}}]}',
@@ -57,12 +74,32 @@ for i, (text, want) in enumerate(cases):
 p = run('--config', '/nonexistent/x.json')
 check(p.returncode == 1 and 'No such file' in p.stderr, 'missing config file reported')
 
+# the shipped binary has no "sim" engine (it reports takes that move no media)
+p = run('--engine', 'sim', '--config', str(CONFIG), '--check-config')
+check(p.returncode == 2 and 'dataplane or none' in p.stderr, 'shipped binary: --engine sim refused')
+p = run('--config', str(CONFIG), '--listen', '127.0.0.1:0')
+check(p.returncode == 1 and 'test build' in p.stderr,
+      'shipped binary: a config saying engine "sim" is refused: ' + p.stderr.strip())
+if os.environ.get('SY_WITH_DATAPLANE') == '1':
+    p = run('--config', str(CONFIG), '--engine', 'dataplane', '--listen', '127.0.0.1:0')
+    check(p.returncode == 1 and '"dataplane" section' in p.stderr,
+          'engine dataplane without a dataplane section refused: ' + p.stderr.strip())
+else:
+    sy = Switchyard(engine='dataplane')
+    try:
+        st, s, _, _ = sy.get('/x-switchyard/v1/status')
+        check(s['engine'] == 'none', 'built without the dataplane: engine dataplane falls back to none')
+    finally:
+        sy.stop()
+    check('no dataplane in this build' in sy.stderr, 'and says so on stderr')
+
 # demo with no config
 sy = Switchyard(config=None, engine=None)
 try:
     st, s, _, _ = sy.get('/x-switchyard/v1/status')
     check(st == 200 and s['demo'] and s['engine'] == 'none',
-          'no config: demo starts; without a dataplane in this build the engine is "none"')
+          'no config: demo starts with engine "none" (its sources are internal; the '
+          'dataplane has no internal sources yet)')
     st, ins, _, _ = sy.get('/x-switchyard/v1/inputs')
     check(len(ins) == 4 and any('演播室' in i['label'] for i in ins), 'demo inputs')
 finally:

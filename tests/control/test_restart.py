@@ -12,7 +12,7 @@ import subprocess
 import tempfile
 import time
 
-from sytest import BINARY, CONFIG, Switchyard, check, done
+from sytest import BINARY, TEST_BINARY, CONFIG, Switchyard, check, done
 
 A = '/x-switchyard/v1/'
 C = '/x-nmos/connection/v1.1/single/'
@@ -93,7 +93,7 @@ finally:
 # corrupt state file: refuse to start, say why
 with open(state, 'w') as f:
     f.write('{"version": 1, "crosspoints": {')
-p = subprocess.run([BINARY, '--config', str(CONFIG), '--engine', 'sim', '--state', state,
+p = subprocess.run([TEST_BINARY, '--config', str(CONFIG), '--engine', 'sim', '--state', state,
                     '--listen', '127.0.0.1:0'], capture_output=True, text=True, timeout=10)
 check(p.returncode != 0 and 'state.json:1:' in p.stderr, 'corrupt state file refused: %s' %
       p.stderr.strip())
