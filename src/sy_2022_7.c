@@ -65,9 +65,13 @@ size_t sy_2022_7_storage_bytes(uint32_t capacity)
 	       (size_t)capacity * 2u * sizeof(uint32_t);
 }
 
+/* Hash on (ts, seq16) only, never on the extended half: entries stored while
+ * the extended sequence was in use must still be found after it is given up
+ * (a leg outage of > 32768 packets), or their other-leg copies would be
+ * forwarded a second time. */
 static uint32_t hash_key(const struct sy_2022_7 *w, uint32_t ts, uint32_t seq)
 {
-	uint64_t k = ((uint64_t)ts << 32 | seq) * 0x9E3779B97F4A7C15ull;
+	uint64_t k = ((uint64_t)ts << 32 | (seq & 0xffffu)) * 0x9E3779B97F4A7C15ull;
 	k ^= k >> 29;
 	k *= 0xBF58476D1CE4E5B9ull;
 	return (uint32_t)(k >> (64 - w->index_bits));
@@ -212,7 +216,7 @@ static uint32_t key_seq(struct sy_2022_7 *w, unsigned leg, uint16_t ext, uint16_
 	uint32_t s = sy_rtp_seq32(ext, seq16);
 	if (w->have_seq32[leg]) {
 		int32_t d = sy_rtp_seq32_diff(s, w->last_seq32[leg]);
-		if (d > 32768 || d < -32768) {
+		if (d < -32768) { /* a forward jump is loss, not inconsistency */
 			w->use_ext = false;
 			w->stats.ext_seq_off = true;
 			w->horizon_valid = false; /* its seq was 32-bit */
@@ -239,7 +243,7 @@ int sy_2022_7_check_ext(struct sy_2022_7 *w, unsigned leg, uint32_t rtp_ts, uint
 	uint32_t i = hash_key(w, rtp_ts, seq);
 	for (uint32_t v; (v = w->index[i]) != 0; i = (i + 1) & m) {
 		struct sy_2022_7_entry *e = &w->ring[v - 1];
-		if (e->ts != rtp_ts || e->seq != seq)
+		if (e->ts != rtp_ts || (uint16_t)e->seq != seq16 || (w->use_ext && e->seq != seq))
 			continue;
 		/* Found but past its age (expiry budget not caught up yet):
 		 * the same verdict as if it had been retired. */

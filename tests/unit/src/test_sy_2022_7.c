@@ -478,6 +478,50 @@ static void test_ext_seq_key(void **state)
 	win_close(&x);
 }
 
+/*
+ * Found in review: a leg outage of more than 32768 packets (~32 ms at
+ * 2160p59.94) with a sender writing a correct extended sequence must not
+ * switch the extended key off, and if it ever is switched off (a sender
+ * writing 0 wraps its 16-bit sequence), entries stored with the 32-bit key
+ * must still match their other-leg copies: no packet forwarded twice.
+ * 1 Mpkt/s, leg B 10,000 packets behind, B down for 40,000 packets.
+ */
+static unsigned outage_run(bool ext_zero)
+{
+	struct win x;
+	unsigned fwd = 0;
+	const unsigned n = 100000, skew = 10000;
+	const uint32_t base = 0x00050000;
+
+	win_open(&x, 1u << 17, 150000000, 0, 90000, true);
+	for (unsigned i = 0; i < n; i++) {
+		uint64_t t = (uint64_t)i * 1000;
+		uint32_t s = base + i;
+
+		fwd += sy_2022_7_check_ext(&x.w, 0, i / 4, ext_zero ? 0 : (uint16_t)(s >> 16),
+					   (uint16_t)s, t) == 0;
+		if (i >= skew) {
+			unsigned j = i - skew;
+			uint32_t s1 = base + j;
+
+			if (j < 1000 || j >= 41000)
+				fwd += sy_2022_7_check_ext(&x.w, 1, j / 4,
+							   ext_zero ? 0 : (uint16_t)(s1 >> 16),
+							   (uint16_t)s1, t + 1) == 0;
+		}
+	}
+	assert_int_equal(x.w.stats.ext_seq_off, ext_zero);
+	win_close(&x);
+	return fwd;
+}
+
+static void test_ext_leg_outage(void **state)
+{
+	(void)state;
+	assert_int_equal(outage_run(false), 100000);
+	assert_int_equal(outage_run(true), 100000);
+}
+
 /* Leg B dead: A's 1000 packets all pass; B's losses counted as they age. */
 static void test_one_leg_dead(void **state)
 {
@@ -645,6 +689,7 @@ int main(void)
 		cmocka_unit_test(test_ts_wrap),
 		cmocka_unit_test(test_audio_no_ext),
 		cmocka_unit_test(test_ext_seq_key),
+		cmocka_unit_test(test_ext_leg_outage),
 		cmocka_unit_test(test_one_leg_dead),
 		cmocka_unit_test(test_evicted_early),
 		cmocka_unit_test(test_timeline_jump),
