@@ -214,6 +214,12 @@ struct sy_analyze_audio {
 struct sy_analyze_anc {
 	uint64_t anc_packets;     /* ANC packets (ST 291) inside RTP packets */
 	uint64_t markers, no_marker;
+	/* RFC 8331: M on the last RTP packet of a field/frame, which may span
+	 * several packets: an error is a timestamp change after a packet
+	 * without M, or a packet after M with the same timestamp. */
+	uint64_t marker_errors;
+	bool have_prev, prev_marker;
+	uint32_t prev_ts;
 	uint64_t f_count[4];      /* by F value */
 	uint64_t checksum_errors, parity_errors;
 	uint64_t atc_count, atc_errors, atc_jumps;

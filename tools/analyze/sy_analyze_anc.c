@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * sy_analyze_anc.c: ST 2110-40 checks of an ANC flow with src/sy_st2110_40:
- * marker on every RTP packet (one per frame or field), F bits, parity and
+ * marker on the last RTP packet of each frame or field (RFC 8331 2.1), F bits, parity and
  * checksum errors (a packet the parser rejects is malformed and counted by
  * reason too), ATC timecode (SMPTE ST 12-2) values and the continuity of the
  * frame counter carried in its binary groups.
@@ -25,6 +25,11 @@ void sy_analyze_anc_packet(struct sy_analyze_flow *f, const struct sy_rtp *r)
 		a->markers++;
 	else
 		a->no_marker++;
+	if (a->have_prev && (r->ts != a->prev_ts) != a->prev_marker)
+		a->marker_errors++; /* frame ended without M, or M before its last packet */
+	a->have_prev = true;
+	a->prev_ts = r->ts;
+	a->prev_marker = r->marker;
 	if (rc < 0) {
 		if (rc == -SY_E_ANC_CHECKSUM)
 			a->checksum_errors++;

@@ -346,7 +346,7 @@ unsigned sy_analyze_flow_faults(const struct sy_analyze_flow *f, const char **na
 		FAULT(f->audio->ts_discont, "ts_discontinuity");
 	}
 	if (f->anc) {
-		FAULT(f->anc->no_marker, "marker");
+		FAULT(f->anc->marker_errors, "marker");
 		FAULT(f->anc->checksum_errors || f->anc->parity_errors, "anc_checksum");
 		FAULT(f->anc->atc_errors || f->anc->atc_jumps, "atc");
 	}

@@ -382,6 +382,7 @@ static void anc_json(struct json *j, const struct sy_analyze_flow *f)
 	u64(j, "anc_packets", a->anc_packets);
 	u64(j, "markers", a->markers);
 	u64(j, "no_marker", a->no_marker);
+	u64(j, "marker_errors", a->marker_errors);
 	obj1(j, "f_bits");
 	u64(j, "progressive", a->f_count[0]);
 	u64(j, "field1", a->f_count[2]);

@@ -136,10 +136,11 @@ static void anc_text(FILE *o, const struct sy_analyze_flow *f)
 {
 	const struct sy_analyze_anc *a = f->anc;
 
-	fprintf(o, "  anc: %" PRIu64 " ANC packets; marker on %" PRIu64 ", missing on %" PRIu64
-		   "; F progressive %" PRIu64 " field1 %" PRIu64 " field2 %" PRIu64 "\n",
-		a->anc_packets, a->markers, a->no_marker, a->f_count[0], a->f_count[2],
-		a->f_count[3]);
+	fprintf(o, "  anc: %" PRIu64 " ANC packets; RTP packets with marker %" PRIu64 ", without %" PRIu64
+		   ", misplaced markers %" PRIu64 "; F progressive %" PRIu64 " field1 %" PRIu64
+		   " field2 %" PRIu64 "\n",
+		a->anc_packets, a->markers, a->no_marker, a->marker_errors, a->f_count[0],
+		a->f_count[2], a->f_count[3]);
 	fprintf(o, "  checksum errors %" PRIu64 ", parity errors %" PRIu64 "; ATC %" PRIu64
 		   " (%" PRIu64 " bad, %" PRIu64 " counter jumps)",
 		a->checksum_errors, a->parity_errors, a->atc_count, a->atc_errors, a->atc_jumps);

@@ -419,7 +419,7 @@ def test_gen():
     for f in rep["flows"]:
         if f["essence"] == "anc":
             eq(f["anc"]["checksum_errors"], 0, "anc: checksums")
-            eq(f["anc"]["no_marker"], 0, "anc: markers")
+            eq(f["anc"]["marker_errors"], 0, "anc: markers")
             eq(f["anc"]["atc_counter_jumps"], 0, "anc: ATC counter continuous")
         if f["essence"] == "audio":
             eq(f["audio"]["ts_discontinuities"], 0, "audio: continuity")
@@ -476,8 +476,54 @@ def test_gen():
                                   "to_frame": 55, "within_frame": True}], "spliced torn: switch inside frame 5")
 
 
+def anc_capture(path, marker_on):
+    """4 frames of an ANC flow, 2 RTP packets each (RFC 8331 allows a frame to
+    span packets; M goes on the last): marker_on = index of the packet that
+    carries M in each frame."""
+    def csum(h):
+        v = sum(struct.unpack("!10H", h))
+        v = (v & 0xffff) + (v >> 16)
+        return ~((v & 0xffff) + (v >> 16)) & 0xffff
+    recs, seq, t = [], 0, 1_800_000_000 * 10**9
+    for fr in range(4):
+        for k in range(2):
+            rtp = struct.pack("!BBHII", 0x80, (0x80 if k == marker_on else 0) | 100, seq, fr * 1800, 0x1234)
+            payload = rtp + struct.pack("!HHBBH", 0, 0, 0, 0, 0)  # ext seq, Length 0, ANC_Count 0, F 00
+            udp = struct.pack("!HHHH", 5000, 5006, 8 + len(payload), 0) + payload
+            ip = bytearray(struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(udp), 0, 0, 64, 17, 0,
+                                       bytes([10, 0, 0, 1]), bytes([239, 1, 1, 9])))
+            ip[10:12] = struct.pack("!H", csum(bytes(ip)))
+            frame = bytes([1, 0, 0x5e, 1, 1, 9, 2, 0, 0, 0, 0, 1]) + b"\x08\x00" + bytes(ip) + udp
+            recs.append((struct.pack("<IIII", t // 10**9, t % 10**9, len(frame), len(frame)), frame))
+            seq, t = seq + 1, t + 100000
+    write_pcap(path, struct.pack("<IHHiIII", 0xa1b23c4d, 2, 4, 0, 0, 65535, 1), recs)
+
+
+def test_anc_markers():
+    """Found in review: an RFC 8331 flow with frames of several RTP packets was
+    flagged for every packet without M. M on the last packet is clean; M on the
+    first is 7 misplaced markers (an M followed by its own frame's packet, 4x;
+    a frame ending without M, 3x)."""
+    sdp = os.path.join(TMP, "anc2.sdp")
+    with open(sdp, "w") as f:
+        f.write("v=0\r\no=- 1 1 IN IP4 10.0.0.1\r\ns=anc\r\nt=0 0\r\nm=video 5006 RTP/AVP 100\r\n"
+                "c=IN IP4 239.1.1.9/64\r\na=rtpmap:100 smpte291/90000\r\n"
+                "a=ts-refclk:ptp=IEEE1588-2008:00-00-00-FF-FE-00-00-01:127\r\na=mediaclk:direct=0\r\n")
+    good, bad = os.path.join(TMP, "anc_last.pcap"), os.path.join(TMP, "anc_first.pcap")
+    anc_capture(good, 1)
+    anc_capture(bad, 0)
+    rc, rep, err = analyze("--sdp", sdp, "--expect-clean", good, expect_rc=0)
+    a = rep["flows"][0]["anc"]
+    eq((a["marker_errors"], a["markers"], a["no_marker"]), (0, 4, 4), "anc: M on the last packet of each frame")
+    rc, rep, err = analyze("--sdp", sdp, "--expect-clean", bad, expect_rc=1)
+    f = rep["flows"][0]
+    eq(f["anc"]["marker_errors"], 7, "anc: M on the first packet of each frame")
+    check("marker" in f["faults"], "anc: misplaced markers are a fault")
+
+
 try:
-    {"vectors": test_vectors, "crafted": test_crafted, "gen": test_gen}[GROUP]()
+    {"vectors": test_vectors, "crafted": lambda: (test_crafted(), test_anc_markers()),
+     "gen": test_gen}[GROUP]()
 except Exception as e:  # a crash is a failure, with its reason
     import traceback
     traceback.print_exc()
