@@ -454,7 +454,8 @@ int cp_config_parse(struct cp_config *c, const char *origin, const char *text, s
 					cp_json_fail(&rd, "listen", "expected IPv4:port, e.g. "
 								    "127.0.0.1:8080");
 				else {
-					snprintf(c->listen_host, sizeof(c->listen_host), "%s", listen);
+					/* canonical form of the parsed address (<= 15 chars) */
+					inet_ntop(AF_INET, &a, c->listen_host, sizeof(c->listen_host));
 					c->listen_port = (uint16_t)port;
 				}
 			}
