@@ -324,7 +324,11 @@ static void client_of(const struct cp_http_req *req, char *out)
 	const char *s = req->client_name;
 	size_t n = strlen(s);
 	bool ok = n > 0 && n < CP_CLIENT_MAX && cp_json_label_ok(s);
-	snprintf(out, CP_CLIENT_MAX, "%s", ok ? s : req->peer);
+	const char *src = ok ? s : req->peer;
+	size_t len = strnlen(src, CP_CLIENT_MAX - 1); /* out holds CP_CLIENT_MAX */
+
+	memcpy(out, src, len);
+	out[len] = '\0';
 }
 
 static void serve_asset(struct cp_app *app, const struct cp_req *rq, struct cp_http_resp *r)
