@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +21,7 @@ struct cp_persist_job {
 	uv_work_t work;
 	struct cp_persist *p;
 	char *text;
+	uint64_t gen;
 	int rc;
 };
 
@@ -30,21 +32,33 @@ struct cp_persist {
 	json_t *waiting;
 	int destroying;
 	struct cp_persist_stats stats;
+	/* Ordering between a pool job and the final synchronous save: every
+	 * document gets a generation; a rename happens only if it is newer than
+	 * the last one renamed (checked and done under `lock`), so an older
+	 * document finishing late can never replace a newer one. Temp files are
+	 * unique (mkstemp), so two writers never share an inode. */
+	uv_mutex_t lock;
+	uint64_t gen_next, gen_written;
 };
 
-int cp_persist_write_atomic(const char *path, const char *data, size_t len)
+/* Write data to a unique temp file beside path and fsync it; then, under
+ * `lock` when given, rename it over path only if gen is newer than
+ * *gen_written (always when gen_written is NULL), and fsync the directory. */
+static int write_gen(const char *path, const char *data, size_t len, uv_mutex_t *lock,
+		     uint64_t gen, uint64_t *gen_written)
 {
 	size_t plen = strlen(path);
-	char *tmp = malloc(plen + 5);
+	char *tmp = malloc(plen + 8);
 	char *dcopy = strdup(path);
 	int rc = 0, fd = -1;
+	bool renamed = false;
 	if (!tmp || !dcopy) {
 		rc = -ENOMEM;
 		goto out;
 	}
 	memcpy(tmp, path, plen);
-	memcpy(tmp + plen, ".tmp", 5);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	memcpy(tmp + plen, ".XXXXXX", 8);
+	fd = mkostemp(tmp, O_CLOEXEC);
 	if (fd < 0) {
 		rc = -errno;
 		goto out;
@@ -65,29 +79,47 @@ int cp_persist_write_atomic(const char *path, const char *data, size_t len)
 	}
 	close(fd);
 	fd = -1;
-	if (rename(tmp, path) < 0) {
-		rc = -errno;
-		goto out;
+	if (lock)
+		uv_mutex_lock(lock);
+	if (!gen_written || gen > *gen_written) {
+		if (rename(tmp, path) < 0) {
+			rc = -errno;
+		} else {
+			renamed = true;
+			if (gen_written)
+				*gen_written = gen;
+		}
 	}
-	int dfd = open(dirname(dcopy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd >= 0) {
-		fsync(dfd); /* the rename itself must survive a power cut */
-		close(dfd);
+	if (lock)
+		uv_mutex_unlock(lock);
+	if (renamed) {
+		int dfd = open(dirname(dcopy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (dfd >= 0) {
+			fsync(dfd); /* the rename itself must survive a power cut */
+			close(dfd);
+		}
 	}
 out:
-	if (fd >= 0) {
+	if (fd >= 0)
 		close(fd);
-		unlink(tmp);
-	}
+	if (tmp && !renamed)
+		unlink(tmp); /* failed, or superseded by a newer document */
 	free(tmp);
 	free(dcopy);
 	return rc;
 }
 
+int cp_persist_write_atomic(const char *path, const char *data, size_t len)
+{
+	return write_gen(path, data, len, NULL, 0, NULL);
+}
+
 static void write_work(uv_work_t *w)
 {
 	struct cp_persist_job *j = (struct cp_persist_job *)w;
-	j->rc = cp_persist_write_atomic(j->p->path, j->text, strlen(j->text));
+	struct cp_persist *p = j->p;
+
+	j->rc = write_gen(p->path, j->text, strlen(j->text), &p->lock, j->gen, &p->gen_written);
 }
 
 static void start_job(struct cp_persist *p, json_t *doc);
@@ -111,6 +143,7 @@ static void write_done(uv_work_t *w, int status)
 	p->inflight = NULL;
 	if (p->destroying) {
 		json_decref(p->waiting);
+		uv_mutex_destroy(&p->lock);
 		free(p->path);
 		free(p);
 		return;
@@ -136,6 +169,7 @@ static void start_job(struct cp_persist *p, json_t *doc)
 	}
 	j->p = p;
 	j->text = text;
+	j->gen = ++p->gen_next;
 	p->inflight = j;
 	if (uv_queue_work(p->loop, &j->work, write_work, write_done) < 0) {
 		p->inflight = NULL;
@@ -152,7 +186,8 @@ int cp_persist_create(uv_loop_t *loop, const char *path, struct cp_persist **out
 		return -ENOMEM;
 	p->loop = loop;
 	p->path = strdup(path);
-	if (!p->path) {
+	if (!p->path || uv_mutex_init(&p->lock) != 0) {
+		free(p->path);
 		free(p);
 		return -ENOMEM;
 	}
@@ -182,7 +217,8 @@ int cp_persist_flush_sync(struct cp_persist *p, json_t *doc)
 		return -ENOMEM;
 	json_decref(p->waiting);
 	p->waiting = NULL;
-	int rc = cp_persist_write_atomic(p->path, text, strlen(text));
+	/* newest generation: a pool job still running can no longer win */
+	int rc = write_gen(p->path, text, strlen(text), &p->lock, ++p->gen_next, &p->gen_written);
 	free(text);
 	if (rc == 0)
 		p->stats.writes_ok++;
@@ -205,6 +241,7 @@ void cp_persist_destroy(struct cp_persist *p)
 		return;
 	}
 	json_decref(p->waiting);
+	uv_mutex_destroy(&p->lock);
 	free(p->path);
 	free(p);
 }
