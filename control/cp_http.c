@@ -125,6 +125,7 @@ const char *cp_http_reason(int status)
 	case 413: return "Content Too Large";
 	case 414: return "URI Too Long";
 	case 415: return "Unsupported Media Type";
+	case 417: return "Expectation Failed";
 	case 423: return "Locked";
 	case 429: return "Too Many Requests";
 	case 431: return "Request Header Fields Too Large";
@@ -478,6 +479,26 @@ static int on_headers_complete(llhttp_t *p)
 		c->reject_status = 400; /* no upgrades (WebSocket is not offered) */
 		return -1;
 	}
+	/* RFC 9110 10.1.1: answer "Expect: 100-continue" with 100 before the
+	 * body (or with the final status, as the 413 above does); refuse any
+	 * other expectation with 417. Clients such as curl otherwise wait about
+	 * a second before sending the body. */
+	if (c->hv_len[HDR_EXPECT]) {
+		static const char cont[] = "HTTP/1.1 100 Continue\r\n\r\n";
+		uint32_t n = c->hv_len[HDR_EXPECT];
+
+		while (n && (c->hv[HDR_EXPECT][n - 1] == ' ' || c->hv[HDR_EXPECT][n - 1] == '\t'))
+			n--;
+		bool is_continue = n == 12 && !strncasecmp(c->hv[HDR_EXPECT], "100-continue", 12);
+
+		if (!is_continue) {
+			c->reject_status = 417;
+			return -1;
+		}
+		if (p->http_major == 1 && p->http_minor >= 1 &&
+		    ((p->flags & F_CONTENT_LENGTH && p->content_length > 0) || (p->flags & F_CHUNKED)))
+			conn_write(c, cont, sizeof(cont) - 1, NULL, 0);
+	}
 	return 0;
 }
 
@@ -757,6 +778,7 @@ static void conn_feed(struct cp_http_conn *c, const char *data, size_t len)
 			 : c->reject_status == 414 ? "request-target exceeds the limit"
 			 : c->reject_status == 431 ? "header block exceeds the limit"
 			 : c->reject_status == 500 ? "out of memory"
+			 : c->reject_status == 417 ? "only Expect: 100-continue is supported"
 						   : llhttp_errno_name(e));
 		c->in_request = false;
 		send_error_close(c, st_code, dbg);
