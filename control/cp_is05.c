@@ -449,6 +449,19 @@ static int activate(struct cp_app *app, const struct target *t, enum cp_act_mode
 	return 0;
 }
 
+/* Undo a staged commit after its activation was refused (docs/api.md:
+ * nothing changes on a 4xx/5xx). */
+static void rollback_staged(struct cp_conn *c, const struct cp_conn_params *old_staged,
+			    const struct cp_activation *old_act, bool sdp_touched, char *old_sdp)
+{
+	c->staged = *old_staged;
+	c->staged_act = *old_act;
+	if (sdp_touched) {
+		free(c->staged_sdp);
+		c->staged_sdp = old_sdp;
+	}
+}
+
 /*
  * One PATCH (single or one entry of bulk). Fills *out_status and *out_body
  * (new reference, NULL with an error message in pe).
@@ -579,12 +592,14 @@ static json_t *do_patch(struct cp_app *app, const struct target *t, const json_t
 		free(new_sdp);
 		return NULL;
 	}
-	/* the patch is valid: commit staged */
+	/* the patch is valid: commit staged, keeping the old values until the
+	 * activation (if any) has succeeded, so a refused PATCH changes nothing */
+	struct cp_conn_params old_staged = c->staged;
+	struct cp_activation old_act = c->staged_act;
+	char *old_sdp = c->staged_sdp;
 	c->staged = np;
-	if (sdp_touched) {
-		free(c->staged_sdp);
+	if (sdp_touched)
 		c->staged_sdp = new_sdp;
-	}
 	int status = 200;
 	if (has_act) {
 		c->staged_act.mode = mode;
@@ -593,15 +608,17 @@ static json_t *do_patch(struct cp_app *app, const struct target *t, const json_t
 		if (mode == CP_ACT_IMMEDIATE) {
 			int rc = activate(app, t, mode, 0, now, client);
 			if (rc < 0) {
-				c->staged_act.mode = CP_ACT_NONE;
+				rollback_staged(c, &old_staged, &old_act, sdp_touched, old_sdp);
 				if (rc == -ENODEV)
 					perr(pe, 503, "no switching engine is running (engine '%s'): "
-						      "staged parameters kept, nothing activated",
+						      "nothing staged or activated",
 					     app->sw->ops->name);
 				else
 					perr(pe, 500, "engine refused the activation (%s)", strerror(-rc));
 				return NULL;
 			}
+			if (sdp_touched)
+				free(old_sdp);
 			json_t *resp = endpoint_json(app, t, false);
 			/* immediate: the response's activation shows what happened */
 			json_object_set_new(resp, "activation", act_json(&c->active_act));
@@ -609,7 +626,7 @@ static json_t *do_patch(struct cp_app *app, const struct target *t, const json_t
 			return resp;
 		} else if (mode == CP_ACT_ABSOLUTE || mode == CP_ACT_RELATIVE) {
 			if (app->sw->kind == CP_SWITCH_NONE) {
-				c->staged_act.mode = CP_ACT_NONE;
+				rollback_staged(c, &old_staged, &old_act, sdp_touched, old_sdp);
 				perr(pe, 503, "no switching engine is running (engine 'none'): a "
 					      "scheduled activation could never happen");
 				return NULL;
@@ -620,6 +637,8 @@ static json_t *do_patch(struct cp_app *app, const struct target *t, const json_t
 		}
 	}
 	(void)status;
+	if (sdp_touched)
+		free(old_sdp);
 	cp_model_touch(&app->model);
 	return endpoint_json(app, t, false);
 }
