@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cp_json.h"
 #include "sy_time.h"
@@ -303,8 +304,9 @@ static bool parse_io(struct cp_json_rd *rd, const json_t *root, struct cp_config
 		if (is_output) {
 			static const char *const keys[] = {"id",    "label", "program", "input",
 							   "video", "audio", "anc",     "port",
-							   "restamp", NULL};
+							   "restamp", "on_loss", NULL};
 			struct cp_output_cfg *oc = &c->output[c->n_outputs];
+			char on_loss[16] = "follow";
 			memset(oc, 0, sizeof(*oc));
 			if (cp_json_only(rd, o, keys) &&
 			    cp_json_str(rd, o, "id", true, oc->id, sizeof(oc->id)) &&
@@ -314,8 +316,15 @@ static bool parse_io(struct cp_json_rd *rd, const json_t *root, struct cp_config
 					sizeof(oc->initial_input)) &&
 			    cp_json_str(rd, o, "port", false, oc->port_name, sizeof(oc->port_name)) &&
 			    cp_json_bool(rd, o, "restamp", false, &oc->restamp) &&
-			    parse_essences(rd, o, true, oc->ess))
-				c->n_outputs++;
+			    cp_json_str(rd, o, "on_loss", false, on_loss, sizeof(on_loss)) &&
+			    parse_essences(rd, o, true, oc->ess)) {
+				oc->loss_black = !strcmp(on_loss, "black");
+				if (!oc->loss_black && strcmp(on_loss, "follow"))
+					cp_json_fail(rd, "on_loss", "'%s' is not follow or black",
+						     on_loss);
+				else
+					c->n_outputs++;
+			}
 		} else {
 			static const char *const keys[] = {"id",    "label", "internal", "video",
 							   "audio", "anc",   "port",     "ptp_locked",
@@ -331,14 +340,14 @@ static bool parse_io(struct cp_json_rd *rd, const json_t *root, struct cp_config
 			    cp_json_bool(rd, o, "ptp_locked", false, &ic->ptp_locked) &&
 			    parse_essences(rd, o, false, ic->ess)) {
 				static const char *const kinds[CP_INTERNAL_MAX] = {"", "black", "bars",
-										   "box"};
+										   "box", "bars75"};
 				ic->internal = CP_INTERNAL_MAX;
 				for (unsigned k = 0; k < CP_INTERNAL_MAX; k++)
 					if (!strcmp(internal, kinds[k]))
 						ic->internal = (enum cp_internal)k;
 				if (ic->internal == CP_INTERNAL_MAX)
 					cp_json_fail(rd, "internal",
-						     "'%s' is not black, bars or box", internal);
+						     "'%s' is not black, bars, bars75 or box", internal);
 				else
 					c->n_inputs++;
 			}
@@ -633,11 +642,28 @@ void cp_config_demo(struct cp_config *c)
 	cp_config_defaults(c);
 	strcpy(c->origin, "demo");
 	c->demo = true;
-	/* The demo's sources are internal (black, bars, box). dataplane/dp.h has
-	 * no internal sources yet, so the DPDK engine could not switch any of
-	 * them: the demo runs the API and panel with engine "none" (takes answer
-	 * 503) rather than pretend. */
-	c->engine = CP_SWITCH_NONE;
+#ifdef CP_WITH_DATAPLANE
+	/* The demo's sources are internal (dataplane/dp_gen.c): the real
+	 * dataplane switches them on DPDK virtual devices, no NIC, no hugepages:
+	 * one port on net_null (sends are counted, then discarded; no rx), one
+	 * worker on lcore 1 (the EAL gets -l 0-1). */
+	static const char *const eal[] = {"--no-pci", "--no-huge", "-m", "512", "--no-shconf",
+					  "--no-telemetry", "--log-level=lib.eal:error",
+					  "--file-prefix"};
+	c->engine = CP_SWITCH_DATAPLANE;
+	c->dp.present = true;
+	for (unsigned k = 0; k < sizeof(eal) / sizeof(eal[0]); k++)
+		snprintf(c->dp.eal[c->dp.n_eal++], CP_DP_ARG_MAX, "%s", eal[k]);
+	/* its own prefix: two demos (or a demo and a test) never share one */
+	snprintf(c->dp.eal[c->dp.n_eal++], CP_DP_ARG_MAX, "sy-demo-%ld", (long)getpid());
+	c->dp.workers = 1;
+	c->dp.n_ports = 1;
+	snprintf(c->dp.port[0].name, CP_DP_NAME_MAX, "p0");
+	snprintf(c->dp.port[0].devargs, CP_DP_DEVARGS_MAX, "net_null0,no-rx=1");
+	c->dp.hold_pkts = 8192; /* one 1080p frame (4320 packets) can be held in a take */
+#else
+	c->engine = CP_SWITCH_NONE; /* no dataplane in this build: the API alone */
+#endif
 	for (unsigned i = 0; i < 4; i++) {
 		struct cp_input_cfg *ic = &c->input[i];
 		snprintf(ic->id, sizeof(ic->id), "%s", ins[i].id);

@@ -39,6 +39,7 @@ enum cp_internal {
 	CP_INTERNAL_BLACK,
 	CP_INTERNAL_BARS,
 	CP_INTERNAL_BOX, /* moving box with burnt-in stamp */
+	CP_INTERNAL_BARS75, /* 75% bars (CP_INTERNAL_BARS is 100%) */
 	CP_INTERNAL_MAX
 };
 
@@ -76,6 +77,8 @@ struct cp_output_cfg {
 	char port_name[CP_ID_MAX]; /* "port": a dataplane.ports[].name ("" : the first) */
 	uint32_t dp_port;  /* its index (cp_config_dp_check) */
 	bool restamp;      /* "restamp": continuous RTP timestamps across takes */
+	bool loss_black;   /* "on_loss": "black" (else "follow"): black + silence while
+			    * an input of its source is lost, back when it returns */
 };
 
 /* The "dataplane" section: how the DPDK engine starts (cp_config_dp.c). */
@@ -170,8 +173,8 @@ bool cp_config_dp_check(struct cp_json_rd *rd, struct cp_config *c);
 /* Read and parse a file; -errno (with err) if unreadable. */
 int cp_config_load_file(struct cp_config *c, const char *path, char *err, size_t err_cap);
 
-/* The built-in demo: four internal sources, two 1080p50 outputs, engine
- * "none" (the dataplane has no internal sources yet, see cp_config.c). */
+/* The built-in demo: five internal sources, two 1080p50 outputs, engine
+ * "dataplane" on DPDK virtual devices when built with it (else "none"). */
 void cp_config_demo(struct cp_config *c);
 
 /* "1080p50", "1080i59.94", "2160p59.94", "720p50" ... -> format

@@ -233,11 +233,7 @@ bool cp_config_dp_check(struct cp_json_rd *rd, struct cp_config *c)
 {
 	for (uint32_t i = 0; i < c->n_inputs; i++) {
 		struct cp_input_cfg *ic = &c->input[i];
-		if (ic->port_name[0] && ic->internal != CP_INTERNAL_NONE) {
-			char where[48];
-			snprintf(where, sizeof(where), "inputs[%u].port", i);
-			return cp_json_fail(rd, where, "internal input '%s' has no port", ic->id);
-		}
+		/* internal inputs: the port whose worker generates them */
 		if (!resolve_port(rd, c, "inputs", i, ic->port_name, &ic->dp_port))
 			return false;
 	}

@@ -611,7 +611,8 @@ static json_t *format_json(const struct cp_essence_cfg *ess)
 
 json_t *cp_model_input_json(const struct cp_model *m, uint32_t i)
 {
-	static const char *const kinds[CP_INTERNAL_MAX] = {"network", "black", "bars", "box"};
+	static const char *const kinds[CP_INTERNAL_MAX] = {"network", "black", "bars", "box",
+								   "bars75"};
 	const struct cp_input *in = &m->in[i];
 	json_t *j = json_object();
 	json_object_set_new(j, "id", json_string(in->cfg->id));

@@ -42,14 +42,27 @@ static int fail(struct dp_error *err, int code, const char *fmt, ...)
 
 /* ---- clock: TSC -> TAI (seqcount; written by control, read per burst) ----- */
 
+/* Each call steps the map to tai_ns now; from the second call on, at least
+ * 1 s after the first, the TSC rate is measured over the whole interval since
+ * the first call (rte_get_tsc_hz() can be off by 0.1 % in a VM, 2 ms a
+ * second: a generated frame would land a frame early), so the steps shrink
+ * to the reference's own noise. */
 void dp_clock_sync(struct dp *dp, uint64_t tai_ns)
 {
-	uint64_t hz = rte_get_tsc_hz();
+	uint64_t hz = rte_get_tsc_hz(), tsc = rte_rdtsc();
+	uint64_t mult = hz ? (SY_TIME_NS_PER_S << 32) / hz : 0;
 
+	if (dp->clk_ref_tsc == 0 || tai_ns < dp->clk_ref_tai) {
+		dp->clk_ref_tsc = tsc;
+		dp->clk_ref_tai = tai_ns;
+	} else if (tai_ns - dp->clk_ref_tai >= SY_TIME_NS_PER_S && tsc > dp->clk_ref_tsc) {
+		mult = (uint64_t)(((unsigned __int128)(tai_ns - dp->clk_ref_tai) << 32) /
+				  (tsc - dp->clk_ref_tsc));
+	}
 	__atomic_fetch_add(&dp->clk_seq, 1, __ATOMIC_ACQ_REL); /* odd: writing */
-	dp->clk_tsc0 = rte_rdtsc();
+	dp->clk_tsc0 = tsc;
 	dp->clk_tai0 = tai_ns;
-	dp->clk_mult = hz ? (SY_TIME_NS_PER_S << 32) / hz : 0;
+	dp->clk_mult = mult;
 	__atomic_fetch_add(&dp->clk_seq, 1, __ATOMIC_RELEASE);
 }
 
@@ -373,6 +386,7 @@ void dp_destroy(struct dp *dp)
 	}
 	for (unsigned i = 0; i < dp->n_retired; i++)
 		rte_free(dp->retired[i].snap);
+	dp_gen_free_all(dp);
 	rte_free((void *)(uintptr_t)dp->snap);
 	rte_free(dp->qs);
 	rte_mempool_free(dp->pkt_pool);
@@ -399,6 +413,8 @@ int dp_publish(struct dp *dp, const struct dp_routes *routes, struct dp_error *e
 	if (s == NULL)
 		return fail(err, -ENOMEM, "out of memory for a snapshot");
 	rc = dp_snap_build(dp, routes, s, err);
+	if (rc == 0)
+		rc = dp_gen_attach(dp, s, err);
 	if (rc < 0) {
 		rte_free(s);
 		return rc;
@@ -427,6 +443,8 @@ unsigned dp_reclaim(struct dp *dp)
 			dp->retired[j++] = dp->retired[i];
 	}
 	dp->n_retired = j;
+	if (dp->n_gen_assets)
+		dp_gen_gc(dp);
 	return j;
 }
 
@@ -459,6 +477,7 @@ void dp_stats_read(struct dp *dp, struct dp_stats *out)
 		out->rx_pkts += __atomic_load_n(&c->rx_pkts, __ATOMIC_RELAXED);
 		out->tx_pkts += __atomic_load_n(&c->tx_pkts, __ATOMIC_RELAXED);
 		out->events_lost += __atomic_load_n(&c->events_lost, __ATOMIC_RELAXED);
+		out->host_tx_pkts += __atomic_load_n(&c->host_tx, __ATOMIC_RELAXED);
 		for (unsigned d = 0; d < DP_DROP_MAX; d++)
 			out->drops[d] += __atomic_load_n(&c->drops[d], __ATOMIC_RELAXED);
 		for (unsigned i = 0; i < DP_MAX_INPUTS; i++) {
@@ -470,6 +489,7 @@ void dp_stats_read(struct dp *dp, struct dp_stats *out)
 			b->frames += __atomic_load_n(&a->frames, __ATOMIC_RELAXED);
 			b->malformed += __atomic_load_n(&a->malformed, __ATOMIC_RELAXED);
 			b->forwarded += __atomic_load_n(&a->forwarded, __ATOMIC_RELAXED);
+			b->losses += __atomic_load_n(&a->losses, __ATOMIC_RELAXED);
 		}
 		for (unsigned o = 0; o < DP_MAX_OUTPUTS; o++) {
 			for (unsigned k = 0; k < DP_GROUP_MAX_FLOWS; k++) {

@@ -18,6 +18,8 @@
 #include <rte_ring.h>
 
 #include "dp.h"
+#include "dp_gen.h"
+#include "dp_host.h"
 #include "sy_fastpath.h"
 
 #define DP_BURST 32u
@@ -49,6 +51,8 @@ struct dp_snap_input {
 	struct sy_video_format vfmt;
 	struct sy_fastpath_video fast; /* video: geometry for the fast checks */
 	uint16_t worker;
+	struct dp_gen_asset *gen;      /* internal input: its prepared source */
+	uint64_t loss_ns;              /* network: lost after this long without packets */
 };
 
 struct dp_snap_output {
@@ -76,6 +80,9 @@ struct dp_snap {
 	struct dp_snap_input in[DP_MAX_INPUTS];
 	struct dp_snap_output out[DP_MAX_OUTPUTS];
 	struct dp_flow_entry tbl[DP_FLOW_TBL];
+	/* internal inputs per generating worker */
+	uint16_t n_gen[DP_MAX_WORKERS];
+	int16_t gen_in[DP_MAX_WORKERS][DP_MAX_INPUTS];
 };
 
 static inline uint32_t dp_flow_hash(uint32_t dst_ip, uint16_t dst_port)
@@ -101,6 +108,8 @@ struct dp_in_rt {
 	uint64_t start_ns;    /* arrival of its first packet */
 	uint16_t n_listeners;
 	uint16_t listener[DP_MAX_FANOUT]; /* output << 2 | slot */
+	uint64_t last_ns;     /* worker TAI clock at its last accepted packet; 0 never */
+	bool lost;
 };
 
 /* Per output flow slot, worker-owned: continuity and take state. */
@@ -143,11 +152,29 @@ struct dp_out_rt {
 	uint64_t k_ns;
 	uint32_t flags;
 	struct dp_event ev;   /* being filled */
+	bool subst;           /* on the loss source (or going there) */
+	bool loss_take;       /* the pending take is a loss/restore take */
+	int16_t lost_in;      /* the input whose loss caused subst */
 	struct dp_slot_rt slot[DP_GROUP_MAX_FLOWS];
+};
+
+/* Per internal input, worker-owned: where its generator is. */
+struct dp_gen_rt {
+	const struct dp_gen_asset *a; /* asset it runs (a change restarts it) */
+	bool active;
+	bool skip;            /* the current frame is not sent (late / busy) */
+	uint64_t frame;       /* grid index of the frame (audio: packet) being sent */
+	uint64_t frame_ns;    /* its start (TAI) */
+	uint32_t ts[2];       /* RTP timestamp per field */
+	uint32_t next;        /* next packet of the frame */
+	uint32_t seq;         /* RTP (extended) sequence */
+	uint8_t slot;         /* stamp slot of the frame */
+	uint32_t phase;       /* box phase of the frame */
 };
 
 struct dp_counters {
 	uint64_t rx_pkts, tx_pkts, events_lost;
+	uint64_t host_tx;             /* ARP/IGMP frames sent by host duties */
 	uint64_t drops[DP_DROP_MAX];
 	struct dp_input_stats in[DP_MAX_INPUTS];
 	struct dp_output_stats out[DP_MAX_OUTPUTS][DP_GROUP_MAX_FLOWS];
@@ -170,6 +197,7 @@ struct dp_worker {
 	struct rte_ring *ev_ring;     /* SPSC worker -> control */
 	volatile bool stop;
 	bool inline_online;           /* driven by dp_poll() */
+	struct dp_host_port *host[DP_MAX_PORTS]; /* ports it polls (dp_host.c) */
 
 	/* worker-only */
 	struct {
@@ -178,6 +206,9 @@ struct dp_worker {
 		uint64_t now_ns;          /* arrival TAI of the packet being processed */
 		struct dp_in_rt in[DP_MAX_INPUTS];
 		struct dp_out_rt out[DP_MAX_OUTPUTS];
+		struct dp_gen_rt gen[DP_MAX_INPUTS];
+		uint64_t burst_tai_ns;    /* TAI clock at the current rx burst */
+		uint64_t loss_check_ns;   /* next input-loss check */
 		struct dp_txbuf tx[DP_MAX_PORTS];
 		struct rte_mbuf *free_buf[DP_BURST * 2];
 		unsigned n_free;
@@ -210,6 +241,11 @@ struct dp {
 	/* TSC -> TAI: tai = tai0 + (tsc - tsc0) * mult >> 32 (seqcount) */
 	volatile uint32_t clk_seq;
 	uint64_t clk_tsc0, clk_tai0, clk_mult;
+	uint64_t clk_ref_tsc, clk_ref_tai; /* first sync: the frequency baseline */
+
+	/* internal sources (dp_gen.c), control thread */
+	struct dp_gen_asset *gen_assets[DP_GEN_ASSETS_MAX];
+	unsigned n_gen_assets;
 
 	int rx_ts_dynfield;           /* -1: none */
 	uint64_t rx_ts_dynflag;

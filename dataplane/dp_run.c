@@ -32,6 +32,7 @@ struct take {
 	int out, src;
 	enum dp_take_mode mode;
 	uint64_t tai_ns, not_before_ns, at_packet;
+	int64_t after_ms;      /* immediate take published after this much run time; -1 */
 	bool published, done;
 };
 
@@ -247,6 +248,20 @@ static void load_config(struct run *r, const char *path, json_t **root_out)
 				     "input src");
 		in->ptp_locked = jbool(v, "ptp_locked", in->ptp_locked);
 		in->pt = (uint8_t)jint(v, "pt", in->pt);
+		if (jstr(v, "internal", NULL)) {
+			const char *g = jstr(v, "internal", NULL);
+
+			in->kind = DP_INPUT_INTERNAL;
+			in->gen = DP_GEN_MAX;
+			for (unsigned k = 0; k < DP_GEN_MAX; k++)
+				if (!strcmp(g, dp_gen_name((enum dp_gen)k)))
+					in->gen = (enum dp_gen)k;
+			if (in->gen == DP_GEN_MAX)
+				die("input '%s': internal '%s' is not black, bars100, bars75, moving, "
+				    "tone or silence", in->name, g);
+			in->source_id = (uint16_t)jint(v, "source_id", 0);
+		}
+		in->loss_timeout_ns = (uint64_t)jint(v, "loss_timeout_ns", 0);
 	}
 	json_t *srcs = json_object_get(root, "sources");
 
@@ -319,6 +334,21 @@ static void load_config(struct run *r, const char *path, json_t **root_out)
 			f->id.dscp = (uint8_t)jint(fv, "dscp", 34);
 			f->id.ttl = (uint8_t)jint(fv, "ttl", 64);
 		}
+		if (jstr(v, "on_loss", NULL)) {
+			const char *m = jstr(v, "on_loss", NULL);
+
+			if (!strcmp(m, "black"))
+				o->on_loss = DP_LOSS_BLACK;
+			else if (strcmp(m, "follow"))
+				die("output '%s': on_loss '%s' is not follow or black", o->name, m);
+			if (o->on_loss == DP_LOSS_BLACK) {
+				int ls = find_name(srcs, jstr(v, "loss_source", ""));
+
+				if (ls < 0)
+					die("output '%s': on_loss black needs \"loss_source\"", o->name);
+				o->loss_source = (int16_t)ls;
+			}
+		}
 		x->source = -1;
 		if (jstr(v, "source", NULL)) {
 			int s = find_name(srcs, jstr(v, "source", NULL));
@@ -350,14 +380,26 @@ static void load_config(struct run *r, const char *path, json_t **root_out)
 							      c->ports[0].rx_ts_offset_ns);
 			t->at_packet = (uint64_t)jint(v, "at_packet", 0);
 		}
+		t->after_ms = jint(v, "after_ms", -1);
+		if (t->after_ms >= 0 && t->mode != DP_TAKE_IMMEDIATE) {
+			die("take %zu: after_ms is for immediate takes", i);
+		}
 	}
 }
 
 static json_t *event_json(const struct run *r, const struct dp_event *e)
 {
 	json_t *o = json_object();
-	json_t *fl = json_array();
+	json_t *fl;
 
+	if (e->kind == DP_EV_INPUT_LOST || e->kind == DP_EV_INPUT_RESTORED) {
+		json_object_set_new(o, "kind", json_string(e->kind == DP_EV_INPUT_LOST
+							   ? "input_lost" : "input_restored"));
+		json_object_set_new(o, "input", json_string(r->routes->inputs[e->input].name));
+		json_object_set_new(o, "at_ns", json_integer((json_int_t)e->at_ns));
+		return o;
+	}
+	fl = json_array();
 	json_object_set_new(o, "kind", json_string(e->kind == DP_EV_TAKE_DONE ? "take_done"
 						   : e->kind == DP_EV_PONG ? "pong" : "take_refused"));
 	json_object_set_new(o, "output", json_string(r->routes->outputs[e->output].name));
@@ -382,6 +424,8 @@ static json_t *event_json(const struct run *r, const struct dp_event *e)
 		json_array_append_new(fl, json_string("overflow"));
 	if (e->flags & DP_TAKE_F_LATE)
 		json_array_append_new(fl, json_string("late"));
+	if (e->flags & DP_TAKE_F_LOSS)
+		json_array_append_new(fl, json_string("loss"));
 	json_object_set_new(o, "flags", fl);
 	if (e->code)
 		json_object_set_new(o, "error", json_string(sy_err_name(e->code)));
@@ -391,6 +435,16 @@ static json_t *event_json(const struct run *r, const struct dp_event *e)
 /* Publish every take whose output is free and whose trigger has come, one
  * snapshot per take, so a refused take (another format) changes nothing
  * else. */
+static uint64_t run_ms_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+static uint64_t run_start_ms;
+
 static void publish_due(struct run *r, struct dp *dp, uint64_t rx_total)
 {
 	for (unsigned i = 0; i < r->n_takes; i++) {
@@ -408,6 +462,8 @@ static void publish_due(struct run *r, struct dp *dp, uint64_t rx_total)
 		if (earlier)
 			continue;
 		if (t->mode == DP_TAKE_IMMEDIATE && t->at_packet && rx_total < t->at_packet)
+			continue;
+		if (t->after_ms >= 0 && run_ms_now() - run_start_ms < (uint64_t)t->after_ms)
 			continue;
 		struct dp_crosspoint *x = &r->routes->xpt[t->out];
 		struct dp_crosspoint saved = *x;
@@ -446,7 +502,8 @@ static void drain_events(struct run *r, struct dp *dp)
 	while ((n = dp_events_drain(dp, ev, 64)) > 0) {
 		for (unsigned i = 0; i < n; i++) {
 			json_array_append_new(r->events, event_json(r, &ev[i]));
-			if (ev[i].kind == DP_EV_TAKE_DONE && ev[i].output < DP_MAX_OUTPUTS &&
+			if (ev[i].kind == DP_EV_TAKE_DONE && !(ev[i].flags & DP_TAKE_F_LOSS) &&
+			    ev[i].output < DP_MAX_OUTPUTS &&
 			    r->cur_take[ev[i].output] >= 0 &&
 			    ev[i].take_id == r->take_id[ev[i].output]) {
 				r->takes[r->cur_take[ev[i].output]].done = true;
@@ -462,6 +519,7 @@ static json_t *stats_json(const struct run *r, const struct dp_stats *st)
 
 	json_object_set_new(o, "rx_pkts", json_integer((json_int_t)st->rx_pkts));
 	json_object_set_new(o, "tx_pkts", json_integer((json_int_t)st->tx_pkts));
+	json_object_set_new(o, "host_tx_pkts", json_integer((json_int_t)st->host_tx_pkts));
 	json_object_set_new(o, "events_lost", json_integer((json_int_t)st->events_lost));
 	for (unsigned i = 0; i < DP_DROP_MAX; i++)
 		if (st->drops[i])
@@ -470,10 +528,11 @@ static json_t *stats_json(const struct run *r, const struct dp_stats *st)
 	for (unsigned i = 0; i < r->routes->n_inputs; i++) {
 		const struct dp_input_stats *s = &st->inputs[i];
 
-		json_array_append_new(ia, json_pack("{s:s,s:I,s:I,s:I,s:I,s:I}",
+		json_array_append_new(ia, json_pack("{s:s,s:I,s:I,s:I,s:I,s:I,s:I}",
 			"name", r->routes->inputs[i].name, "pkts", (json_int_t)s->pkts,
 			"bytes", (json_int_t)s->bytes, "frames", (json_int_t)s->frames,
-			"malformed", (json_int_t)s->malformed, "forwarded", (json_int_t)s->forwarded));
+			"malformed", (json_int_t)s->malformed, "forwarded", (json_int_t)s->forwarded,
+			"losses", (json_int_t)s->losses));
 	}
 	json_object_set_new(o, "inputs", ia);
 	for (unsigned i = 0; i < r->routes->n_outputs; i++) {
@@ -510,7 +569,8 @@ int main(int argc, char **argv)
 	if (argc != 2 || argv[1][0] == '-') {
 		fprintf(stderr, "usage: sy-dp-run CONFIG.json\n"
 				"  runs the dataplane on the configured ports until the input\n"
-				"  captures are exhausted; prints counters and events (JSON)\n");
+				"  captures are exhausted (or for \"run_ms\" of real time: internal\n"
+				"  sources); prints counters and events (JSON)\n");
 		return 2;
 	}
 	r.routes = calloc(1, sizeof(*r.routes));
@@ -535,7 +595,19 @@ int main(int argc, char **argv)
 
 	uint64_t rx_total = 0;
 
-	if (!threaded) {
+	int64_t run_ms = jint(root, "run_ms", -1);
+
+	run_start_ms = run_ms_now();
+	if (!threaded && run_ms >= 0) {
+		/* internal sources: poll for run_ms of real time */
+		while (run_ms_now() - run_start_ms < (uint64_t)run_ms) {
+			rx_total += dp_poll(dp, 0, 1);
+			drain_events(&r, dp);
+			publish_due(&r, dp, rx_total);
+			dp_reclaim(dp);
+		}
+		dp_flush(dp, 0);
+	} else if (!threaded) {
 		/* one worker polled here: deterministic with net_pcap */
 		unsigned idle = 0, never = 0;
 		unsigned idle_max = (unsigned)jint(root, "idle_polls", 2000);
@@ -569,7 +641,8 @@ int main(int argc, char **argv)
 			drain_events(&r, dp);
 			publish_due(&r, dp, rx_total);
 			dp_reclaim(dp);
-			if ((rx_total > 0 && still_ms >= idle_ms) || (rx_total == 0 && ms > 10000))
+			if (run_ms >= 0 ? ms >= (uint64_t)run_ms
+					: (rx_total > 0 && still_ms >= idle_ms) || (rx_total == 0 && ms > 10000))
 				break;
 		}
 		dp_stop(dp);

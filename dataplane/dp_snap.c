@@ -53,6 +53,21 @@ const char *dp_essence_name(enum dp_essence e)
 	}
 }
 
+const char *dp_gen_name(enum dp_gen g)
+{
+	static const char *const names[DP_GEN_MAX] = {"black", "bars100", "bars75", "moving",
+						      "tone", "silence"};
+
+	return (unsigned)g < DP_GEN_MAX ? names[g] : NULL;
+}
+
+enum dp_essence dp_gen_essence(enum dp_gen g)
+{
+	if (g == DP_GEN_TONE || g == DP_GEN_SILENCE)
+		return DP_ESSENCE_AUDIO;
+	return (unsigned)g < DP_GEN_MAX ? DP_ESSENCE_VIDEO : DP_ESSENCE_NONE;
+}
+
 static void rate_str(struct sy_rate r, char *buf, size_t len)
 {
 	if (r.den == 0) {
@@ -168,13 +183,26 @@ static int derive_input(const struct dp *dp, const struct dp_input *in, unsigned
 	if (in->port >= dp->n_ports)
 		return fail(err, -SY_E_RANGE, "input %u '%s': port %u does not exist", i,
 			    in->name, in->port);
-	if (in->key.dst_ip == 0 || in->key.dst_port == 0)
+	if (in->kind >= DP_INPUT_KIND_MAX)
+		return fail(err, -SY_E_RANGE, "input %u '%s': kind invalid", i, in->name);
+	if (in->kind == DP_INPUT_INTERNAL) {
+		if (in->gen >= DP_GEN_MAX)
+			return fail(err, -SY_E_RANGE, "input %u '%s': internal source kind invalid",
+				    i, in->name);
+		if (dp_gen_essence(in->gen) != in->fmt.essence)
+			return fail(err, -SY_E_FORMAT,
+				    "input %u '%s': internal source '%s' makes %s, the input's format is %s",
+				    i, in->name, dp_gen_name(in->gen),
+				    dp_essence_name(dp_gen_essence(in->gen)),
+				    dp_essence_name(in->fmt.essence));
+	} else if (in->key.dst_ip == 0 || in->key.dst_port == 0) {
 		return fail(err, -SY_E_RANGE, "input %u '%s': destination address/port missing",
 			    i, in->name);
+	}
 	memset(si, 0, sizeof(*si));
 	si->essence = in->fmt.essence;
 	si->pt = in->pt;
-	si->ptp_locked = in->ptp_locked;
+	si->ptp_locked = in->ptp_locked || in->kind == DP_INPUT_INTERNAL;
 	si->worker = dp->cfg.ports[in->port].worker;
 	switch (in->fmt.essence) {
 	case DP_ESSENCE_VIDEO:
@@ -210,6 +238,8 @@ static int derive_input(const struct dp *dp, const struct dp_input *in, unsigned
 	default:
 		return fail(err, -SY_E_FORMAT, "input %u '%s': no essence", i, in->name);
 	}
+	si->loss_ns = in->loss_timeout_ns ? in->loss_timeout_ns
+		    : in->fmt.essence == DP_ESSENCE_AUDIO ? 40000000u : 2u * si->period_ns;
 	return 0;
 }
 
@@ -260,6 +290,8 @@ int dp_snap_build(const struct dp *dp, const struct dp_routes *r, struct dp_snap
 		rc = derive_input(dp, &r->inputs[i], i, &s->in[i], err);
 		if (rc < 0)
 			return rc;
+		if (r->inputs[i].kind == DP_INPUT_INTERNAL)
+			continue; /* generated, never classified */
 		rc = add_flow(s, &r->inputs[i], (int16_t)i, err);
 		if (rc < 0)
 			return rc;
@@ -345,6 +377,30 @@ int dp_snap_build(const struct dp *dp, const struct dp_routes *r, struct dp_snap
 			return fail(err, -SY_E_RANGE, "output '%s' has no flow", out->name);
 		so->hold_timeout_ns = dp->cfg.hold_timeout_ns ? dp->cfg.hold_timeout_ns
 							      : so->frame_period_ns * 3u / 2u;
+		if (out->on_loss >= DP_LOSS_MODE_MAX)
+			return fail(err, -SY_E_RANGE, "output '%s': on_loss invalid", out->name);
+		if (out->on_loss == DP_LOSS_BLACK) {
+			const struct dp_source *ls;
+
+			if (out->loss_source < 0 || out->loss_source >= (int)r->n_sources)
+				return fail(err, -SY_E_RANGE, "output '%s': loss source %d does not exist",
+					    out->name, out->loss_source);
+			ls = &r->sources[out->loss_source];
+			for (unsigned k = 0; k < DP_GROUP_MAX_FLOWS; k++) {
+				int in = ls->input[k];
+
+				if (out->flow[k].fmt.essence == DP_ESSENCE_NONE || in < 0)
+					continue;
+				if (dp_format_match(&out->flow[k].fmt, &r->inputs[in].fmt, why,
+						    sizeof(why)) < 0)
+					return fail(err, -SY_E_FORMAT, "output '%s': loss source '%s': %s",
+						    out->name, ls->name, why);
+				if (s->in[in].worker != so->worker)
+					return fail(err, -SY_E_STATE,
+						    "output '%s': loss source '%s' is on another worker",
+						    out->name, ls->name);
+			}
+		}
 		if (x->source < -1 || x->source >= (int)r->n_sources)
 			return fail(err, -SY_E_RANGE, "output '%s': source %d does not exist",
 				    out->name, x->source);

@@ -28,6 +28,13 @@
  * or on a timeout. Audio and ANC slots switch at the packet nearest the
  * video switch point K (key >= K - period/2).
  *
+ * Besides received packets, each iteration runs the internal sources
+ * (dp_gen.c: generated packets enter at step 3 through dp_worker_route),
+ * and once a millisecond the input-loss check (loss_check: DP_EV_INPUT_LOST,
+ * outputs with DP_LOSS_BLACK take their loss source; a packet of a lost
+ * input restores it) and the ports' host duties (dp_host.c: ARP/IGMP frames
+ * are handed to it instead of being dropped as not_ipv4 / not_udp).
+ *
  * No allocation (except mbufs from pools), locks, syscalls, logging or
  * floating point per packet.
  */
@@ -367,17 +374,72 @@ static inline uint64_t arrival_ns(const struct dp *dp, struct rte_mbuf *m, uint1
 	return burst_ns;
 }
 
+/* ---- input loss (once a millisecond, and per restored input) ------------------- */
+
+static void post_input_event(struct dp_worker *w, enum dp_event_kind kind, int16_t input,
+			     uint64_t at_ns)
+{
+	struct dp_event ev = {.kind = kind, .worker = w->idx, .source = -1, .prev_source = -1,
+			      .input = input, .at_ns = at_ns};
+
+	dp_xbar_post_event(w, &ev);
+}
+
+/* Does output o's current source carry input i? */
+static bool source_has(const struct dp_snap *s, int16_t src, int16_t i)
+{
+	if (src < 0 || src >= (int)s->r.n_sources)
+		return false;
+	for (unsigned k = 0; k < DP_GROUP_MAX_FLOWS; k++)
+		if (s->r.sources[src].input[k] == i)
+			return true;
+	return false;
+}
+
+static void input_restored(struct dp_worker *w, const struct dp_snap *s, int16_t i,
+			   uint64_t now_ns)
+{
+	w->rt.in[i].lost = false;
+	post_input_event(w, DP_EV_INPUT_RESTORED, i, now_ns);
+	/* outputs showing the loss source because of it: back to the
+	 * crosspoint's source, at that input's next whole frame */
+	for (unsigned o = 0; o < s->r.n_outputs; o++) {
+		struct dp_out_rt *ort = &w->rt.out[o];
+
+		if (s->out[o].worker == w->idx && ort->subst && ort->lost_in == i && !ort->pending)
+			dp_xbar_loss_take(w, o, s->r.xpt[o].source, false, -1);
+	}
+}
+
+/* Bound: inputs + outputs of the snapshot. */
+static void loss_check(struct dp_worker *w, const struct dp_snap *s, uint64_t now_ns)
+{
+	for (unsigned i = 0; i < s->r.n_inputs; i++) {
+		struct dp_in_rt *ir = &w->rt.in[i];
+
+		if (s->in[i].worker != w->idx || s->r.inputs[i].kind != DP_INPUT_NETWORK ||
+		    ir->lost || ir->last_ns == 0 || now_ns < ir->last_ns + s->in[i].loss_ns)
+			continue;
+		ir->lost = true;
+		w->cnt.in[i].losses++;
+		post_input_event(w, DP_EV_INPUT_LOST, (int16_t)i, ir->last_ns);
+		for (unsigned o = 0; o < s->r.n_outputs; o++) {
+			const struct dp_output *out = &s->r.outputs[o];
+			struct dp_out_rt *ort = &w->rt.out[o];
+
+			if (s->out[o].worker != w->idx || out->on_loss != DP_LOSS_BLACK ||
+			    ort->subst || ort->pending || !source_has(s, ort->source, (int16_t)i))
+				continue;
+			dp_xbar_loss_take(w, o, out->loss_source, true, (int16_t)i);
+		}
+	}
+}
+
 static void process_pkt(struct dp_worker *w, const struct dp_snap *s, uint16_t port,
 			struct rte_mbuf *m, uint64_t burst_ns)
 {
 	struct dp_pkt_info pi = {.input = -1};
 	enum dp_drop why;
-	struct {
-		uint16_t ok; /* o << 2 | k */
-		uint8_t act;
-		bool rel;
-	} acts[DP_MAX_FANOUT];
-	unsigned n_acc = 0, n_act = 0;
 
 	w->rt.now_ns = arrival_ns(w->dp, m, port, burst_ns);
 	why = parse_pkt(w, s, port, m, &pi);
@@ -390,9 +452,37 @@ static void process_pkt(struct dp_worker *w, const struct dp_snap *s, uint16_t p
 			is->malformed++;
 	}
 	if (why != DP_DROP_MAX) {
+		if (unlikely(why == DP_DROP_not_ipv4 || why == DP_DROP_not_udp) &&
+		    dp_host_rx(w, port, m, burst_ns)) {
+			w->rt.free_buf[w->rt.n_free++] = m; /* counted by host duties */
+			if (w->rt.n_free == RTE_DIM(w->rt.free_buf)) {
+				rte_pktmbuf_free_bulk(w->rt.free_buf, w->rt.n_free);
+				w->rt.n_free = 0;
+			}
+			return;
+		}
 		drop(w, m, why);
 		return;
 	}
+	w->rt.in[pi.input].last_ns = burst_ns;
+	if (unlikely(w->rt.in[pi.input].lost))
+		input_restored(w, s, pi.input, burst_ns);
+	dp_worker_route(w, s, m, &pi);
+}
+
+/* An accepted packet of input pi->input (received or generated; counted on
+ * the input by the caller): crosspoint decision per listening output
+ * flow, fan-out, rewrite, tx. */
+void dp_worker_route(struct dp_worker *w, const struct dp_snap *s, struct rte_mbuf *m,
+		     const struct dp_pkt_info *pip)
+{
+	const struct dp_pkt_info pi = *pip;
+	struct {
+		uint16_t ok; /* o << 2 | k */
+		uint8_t act;
+		bool rel;
+	} acts[DP_MAX_FANOUT];
+	unsigned n_acc = 0, n_act = 0;
 	const struct dp_in_rt *ir = &w->rt.in[pi.input];
 	uint16_t lis[DP_MAX_FANOUT];
 	unsigned n_lis = ir->n_listeners;
@@ -477,12 +567,17 @@ static void apply_snap(struct dp_worker *w, const struct dp_snap *s)
 		    memcmp(&old->r.inputs[i], &s->r.inputs[i], sizeof(s->r.inputs[i])) != 0) {
 			w->rt.in[i].have_ts = false;
 			w->rt.in[i].in_frame = false;
+			w->rt.gen[i].active = false;
+			w->rt.gen[i].a = NULL;
+			w->rt.in[i].last_ns = 0;
+			w->rt.in[i].lost = false;
 		}
 	}
 	dp_xbar_rebuild_listeners(w);
 	for (unsigned o = 0; o < s->r.n_outputs; o++)
 		if (s->out[o].worker == w->idx)
 			dp_xbar_start_take(w, o);
+	dp_host_snapshot(w, s, dp_clock_tai(w->dp, rte_rdtsc()));
 }
 
 static void do_commands(struct dp_worker *w)
@@ -494,7 +589,7 @@ static void do_commands(struct dp_worker *w)
 		if (rte_ring_sc_dequeue_elem(w->cmd_ring, &c, sizeof(c)) != 0)
 			return;
 		struct dp_event ev = {.worker = w->idx, .output = c.output, .cookie = c.cookie,
-				      .source = -1, .prev_source = -1};
+				      .source = -1, .prev_source = -1, .input = -1};
 
 		if (c.kind == DP_CMD_PING) {
 			ev.kind = DP_EV_PONG;
@@ -600,6 +695,17 @@ void dp_worker_iter(struct dp_worker *w, unsigned *rx)
 		*rx += n;
 		process_burst(w, port, pkts, n, dp_clock_tai(dp, rte_rdtsc()));
 	}
+	if (w->rt.snap != NULL) {
+		uint64_t now = dp_clock_tai(dp, rte_rdtsc());
+
+		if (unlikely(now >= w->rt.loss_check_ns)) {
+			w->rt.loss_check_ns = now + 1000000u;
+			loss_check(w, w->rt.snap, now);
+			dp_host_tick(w, now);
+		}
+		if (w->rt.snap->n_gen[w->idx])
+			dp_gen_run(w, now);
+	}
 	iter_end(w);
 	rte_rcu_qsbr_quiescent(dp->qs, w->idx);
 }
@@ -641,6 +747,8 @@ int dp_worker_main(void *arg)
 
 int dp_worker_init(struct dp_worker *w, uint32_t hold_pkts)
 {
+	if (dp_host_init(w) < 0)
+		return -ENOMEM;
 	for (unsigned o = 0; o < DP_MAX_OUTPUTS; o++) {
 		struct dp_out_rt *ort = &w->rt.out[o];
 
@@ -673,6 +781,7 @@ int dp_worker_init(struct dp_worker *w, uint32_t hold_pkts)
 
 void dp_worker_fini(struct dp_worker *w)
 {
+	dp_host_fini(w);
 	for (unsigned o = 0; o < DP_MAX_OUTPUTS; o++) {
 		for (unsigned k = 0; k < DP_GROUP_MAX_FLOWS; k++) {
 			rte_free(w->rt.out[o].slot[k].hold);

@@ -175,6 +175,9 @@ static void finish_take(struct dp_worker *w, unsigned o)
 	ort->new_source = -1;
 	ort->pending = false;
 	ort->armed = false;
+	if (!ort->loss_take)
+		ort->subst = false; /* control's take: whatever it chose is on air */
+	ort->loss_take = false;
 	dp_xbar_rebuild_listeners(w);
 	dp_xbar_start_take(w, o); /* a later take may already be published */
 }
@@ -251,37 +254,34 @@ void dp_xbar_release(struct dp_worker *w, const struct dp_snap *s, unsigned o, u
 		slot_complete(w, o, k);
 }
 
-void dp_xbar_start_take(struct dp_worker *w, unsigned o)
+/* Begin a take of output o to source (the crosspoint's, or the loss
+ * source / back for a loss take). */
+static void begin_take(struct dp_worker *w, unsigned o, int16_t source, enum dp_take_mode mode,
+		       uint64_t not_before_ns, uint32_t flags)
 {
 	const struct dp_snap *s = w->rt.snap;
-	const struct dp_crosspoint *x = &s->r.xpt[o];
 	struct dp_out_rt *ort = &w->rt.out[o];
 
-	/* one take at a time per output: a newer take id starts when the pending
-	 * one completes (finish_take calls here again); control cancels a
-	 * waiting take with DP_CMD_CANCEL_TAKE */
-	if (ort->pending || x->take_id == ort->take_id)
-		return;
-	ort->take_id = x->take_id;
 	memset(&ort->ev, 0, sizeof(ort->ev));
 	ort->ev.worker = w->idx;
 	ort->ev.output = (uint16_t)o;
-	ort->ev.take_id = x->take_id;
-	ort->ev.source = x->source;
+	ort->ev.take_id = ort->take_id;
+	ort->ev.source = source;
 	ort->ev.prev_source = ort->source;
-	ort->flags = 0;
+	ort->ev.input = -1;
+	ort->flags = flags;
 	ort->pending = true;
 	ort->armed = false;
 	ort->have_k = false;
-	ort->new_source = x->source;
-	ort->mode = x->mode;
-	ort->not_before_ns = x->not_before_ns;
+	ort->new_source = source;
+	ort->mode = mode;
+	ort->not_before_ns = not_before_ns;
 	for (unsigned k = 0; k < DP_GROUP_MAX_FLOWS; k++) {
 		struct dp_slot_rt *sl = &ort->slot[k];
 		int ni = -1;
 
-		if (s->r.outputs[o].flow[k].fmt.essence != DP_ESSENCE_NONE && x->source >= 0)
-			ni = s->r.sources[x->source].input[k];
+		if (s->r.outputs[o].flow[k].fmt.essence != DP_ESSENCE_NONE && source >= 0)
+			ni = s->r.sources[source].input[k];
 		if (s->r.outputs[o].flow[k].fmt.essence == DP_ESSENCE_NONE)
 			sl->cur_in = -1;
 		sl->new_in = (int16_t)ni;
@@ -289,7 +289,8 @@ void dp_xbar_start_take(struct dp_worker *w, unsigned o)
 		sl->started = false;
 		sl->new_frames = 0;
 		sl->held_total = 0;
-		sl->old_done = sl->cur_in < 0;
+		/* a lost input's frame will not end: its side is done */
+		sl->old_done = sl->cur_in < 0 || w->rt.in[sl->cur_in].lost;
 		sl->done = ni == sl->cur_in; /* unchanged slot (or unused) */
 		if (sl->done)
 			sl->new_in = -1;
@@ -303,6 +304,34 @@ void dp_xbar_start_take(struct dp_worker *w, unsigned o)
 		return;
 	}
 	dp_xbar_rebuild_listeners(w);
+}
+
+void dp_xbar_start_take(struct dp_worker *w, unsigned o)
+{
+	const struct dp_crosspoint *x = &w->rt.snap->r.xpt[o];
+	struct dp_out_rt *ort = &w->rt.out[o];
+
+	/* one take at a time per output: a newer take id starts when the pending
+	 * one completes (finish_take calls here again); control cancels a
+	 * waiting take with DP_CMD_CANCEL_TAKE */
+	if (ort->pending || x->take_id == ort->take_id)
+		return;
+	ort->take_id = x->take_id;
+	ort->loss_take = false;
+	begin_take(w, o, x->source, x->mode, x->not_before_ns, 0);
+}
+
+void dp_xbar_loss_take(struct dp_worker *w, unsigned o, int16_t source, bool to_loss,
+		       int16_t lost_in)
+{
+	struct dp_out_rt *ort = &w->rt.out[o];
+
+	if (ort->pending)
+		return; /* a take is in progress: it decides */
+	ort->loss_take = true;
+	ort->subst = to_loss;
+	ort->lost_in = lost_in;
+	begin_take(w, o, source, DP_TAKE_IMMEDIATE, 0, DP_TAKE_F_LOSS);
 }
 
 /* Arm the pending take of output o at arrival time now. */

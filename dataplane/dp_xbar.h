@@ -31,6 +31,13 @@ void dp_xbar_rebuild_listeners(struct dp_worker *w);
  * no take is in progress. */
 void dp_xbar_start_take(struct dp_worker *w, unsigned o);
 
+/* The dataplane's own take of output o (input loss): to_loss: to source
+ * (the loss source) because lost_in is lost; else back to source (the
+ * crosspoint's). Not when a take is pending. Reported as DP_EV_TAKE_DONE
+ * with DP_TAKE_F_LOSS and the crosspoint's unchanged take id. */
+void dp_xbar_loss_take(struct dp_worker *w, unsigned o, int16_t source, bool to_loss,
+		       int16_t lost_in);
+
 /* Post an event to control (ring full: counted in events_lost). */
 void dp_xbar_post_event(struct dp_worker *w, const struct dp_event *ev);
 
