@@ -302,18 +302,33 @@ static int check_take(const struct cp_model *m, uint32_t out_idx, int32_t in_idx
 }
 
 /* Arm the engine and record the pending take; checks already done. */
-static int arm_take(struct cp_model *m, uint32_t out_idx, int32_t in_idx, uint64_t at_tai_ns,
-		    uint64_t frame_tai_ns, const char *client, char *err, const char *via)
+static int engine_refused(struct cp_model *m, int rc, char *err)
 {
-	struct cp_output *o = &m->out[out_idx];
-	int rc = m->sw->ops->take(m->sw, out_idx, in_idx, at_tai_ns);
 	if (rc == -ENODEV)
 		return fail(err, rc, "no switching engine is running (engine '%s'): nothing was "
 				     "switched", m->sw->ops->name);
-	if (rc < 0) {
-		const char *why = m->sw->ops->last_error ? m->sw->ops->last_error(m->sw) : "";
-		return fail(err, rc, "engine refused the take: %s", why[0] ? why : strerror(-rc));
-	}
+	const char *why = m->sw->ops->last_error ? m->sw->ops->last_error(m->sw) : "";
+	return fail(err, rc, "engine refused the take: %s", why[0] ? why : strerror(-rc));
+}
+
+/* The model's side of a take the engine has accepted. */
+static void record_take(struct cp_model *m, uint32_t out_idx, int32_t in_idx, uint64_t at_tai_ns,
+			uint64_t frame_tai_ns, const char *client, const char *via);
+
+static int arm_take(struct cp_model *m, uint32_t out_idx, int32_t in_idx, uint64_t at_tai_ns,
+		    uint64_t frame_tai_ns, const char *client, char *err, const char *via)
+{
+	int rc = m->sw->ops->take(m->sw, out_idx, in_idx, at_tai_ns);
+	if (rc < 0)
+		return engine_refused(m, rc, err);
+	record_take(m, out_idx, in_idx, at_tai_ns, frame_tai_ns, client, via);
+	return 0;
+}
+
+static void record_take(struct cp_model *m, uint32_t out_idx, int32_t in_idx, uint64_t at_tai_ns,
+			uint64_t frame_tai_ns, const char *client, const char *via)
+{
+	struct cp_output *o = &m->out[out_idx];
 	o->pending.active = true;
 	o->pending.in_idx = in_idx;
 	o->pending.at_tai_ns = at_tai_ns;
@@ -331,7 +346,6 @@ static int arm_take(struct cp_model *m, uint32_t out_idx, int32_t in_idx, uint64
 	cp_model_audit(m, client, "take", json_deep_copy(d));
 	json_object_set_new(d, "client", json_string(client));
 	cp_model_event(m, "take_pending", d);
-	return 0;
 }
 
 int cp_model_take(struct cp_model *m, uint32_t out_idx, int32_t in_idx, uint64_t at_tai_ns,
@@ -513,12 +527,30 @@ int cp_model_salvo_fire(struct cp_model *m, uint32_t salvo_idx, uint64_t at_tai_
 		}
 	}
 	uint64_t t = at_tai_ns ? at_tai_ns : now + (uint64_t)m->cfg->salvo_lead_ms * 1000000ull;
-	for (uint32_t i = 0; i < s->n_takes; i++) {
-		uint32_t o = s->take[i].out_idx;
-		int rc = arm_take(m, o, s->take[i].in_idx, t, cp_model_frame_at(m, o, t), client, err,
-				  s->id);
-		if (rc)
-			return rc; /* only the engine can fail here: -ENODEV on the first */
+	if (m->sw->ops->take_many) {
+		/* one engine operation for the whole salvo: all or none */
+		uint32_t outs[CP_MAX_OUTPUTS];
+		int32_t ins[CP_MAX_OUTPUTS];
+		for (uint32_t i = 0; i < s->n_takes; i++) {
+			outs[i] = s->take[i].out_idx;
+			ins[i] = s->take[i].in_idx;
+		}
+		int rc = m->sw->ops->take_many(m->sw, s->n_takes, outs, ins, t);
+		if (rc < 0)
+			return engine_refused(m, rc, err);
+		for (uint32_t i = 0; i < s->n_takes; i++)
+			record_take(m, outs[i], ins[i], t, cp_model_frame_at(m, outs[i], t), client,
+				    s->id);
+	} else {
+		for (uint32_t i = 0; i < s->n_takes; i++) {
+			uint32_t o = s->take[i].out_idx;
+			/* engines without take_many (none, the test engine) refuse the
+			 * first take or none: -ENODEV */
+			int rc = arm_take(m, o, s->take[i].in_idx, t, cp_model_frame_at(m, o, t),
+					  client, err, s->id);
+			if (rc)
+				return rc;
+		}
 	}
 	m->stats.salvos_fired++;
 	*shared_tai_ns = t;

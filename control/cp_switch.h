@@ -111,6 +111,11 @@ struct cp_switch_ops {
 	int (*start)(struct cp_switch *sw);
 	/* Optional. Engine-wide counters; 0 or -ENODEV. */
 	int (*engine_stats)(struct cp_switch *sw, struct cp_switch_engine_stats *s);
+	/* Optional. n takes sharing at_tai_ns (a salvo), all or none: on error
+	 * no output's crosspoint has changed. Engines without it get the takes
+	 * one by one. */
+	int (*take_many)(struct cp_switch *sw, uint32_t n, const uint32_t *out_idx,
+			 const int32_t *in_idx, uint64_t at_tai_ns);
 };
 
 struct cp_switch {

@@ -326,6 +326,55 @@ static int dpe_take(struct cp_switch *sw, uint32_t o, int32_t in, uint64_t at_ta
 	return 0;
 }
 
+/* A salvo: every crosspoint in one published snapshot, so either all of
+ * them are armed or (publish refused) none is. Outputs whose senders are
+ * all disabled remember the input, as dpe_take does, once the rest is in. */
+static int dpe_take_many(struct cp_switch *sw, uint32_t n, const uint32_t *out_idx,
+			 const int32_t *in_idx, uint64_t at_tai_ns)
+{
+	struct dpe *d = (struct dpe *)sw;
+	const struct cp_config *c = d->cfg;
+	bool live[CP_MAX_OUTPUTS] = {false};
+
+	if (n > CP_MAX_OUTPUTS)
+		return -EINVAL;
+	for (uint32_t k = 0; k < n; k++) {
+		uint32_t o = out_idx[k];
+		if (o >= c->n_outputs || in_idx[k] < -1 || in_idx[k] >= (int32_t)c->n_inputs)
+			return -EINVAL;
+		for (unsigned e = 0; e < CP_ESS_MAX; e++)
+			live[k] |= c->output[o].ess[e].present && d->out[o].enabled[e];
+	}
+	struct dp_routes *t = scratch(d);
+	if (!t)
+		return -ENOMEM;
+	for (uint32_t k = 0; k < n; k++) {
+		if (!live[k])
+			continue;
+		struct dp_crosspoint *x = &t->xpt[out_idx[k]];
+		x->source = (int16_t)in_idx[k];
+		x->take_id = d->out[out_idx[k]].take_id + 1;
+		x->mode = at_tai_ns ? DP_TAKE_AT_TAI : DP_TAKE_IMMEDIATE;
+		x->tai_ns = at_tai_ns;
+		x->not_before_ns = 0;
+	}
+	int rc = try_publish(d, t);
+	free(t);
+	if (rc < 0)
+		return rc;
+	for (uint32_t k = 0; k < n; k++) {
+		if (live[k]) {
+			struct dpe_out *st = &d->out[out_idx[k]];
+			st->take_id++;
+			st->want_in = in_idx[k];
+			st->report_id = st->take_id;
+		} else {
+			dpe_take(sw, out_idx[k], in_idx[k], at_tai_ns); /* remembers; cannot fail */
+		}
+	}
+	return 0;
+}
+
 static int dpe_set_input(struct cp_switch *sw, uint32_t i, uint32_t e,
 			 const struct cp_switch_leg legs[2], uint32_t n_legs)
 {
@@ -582,6 +631,7 @@ static void dpe_destroy(struct cp_switch *sw)
 static const struct cp_switch_ops dpe_ops = {
 	.name = "dataplane",
 	.take = dpe_take,
+	.take_many = dpe_take_many,
 	.set_input = dpe_set_input,
 	.set_output = dpe_set_output,
 	.input_counters = dpe_in_counters,

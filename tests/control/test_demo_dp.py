@@ -82,9 +82,26 @@ try:
         # 1080p50: 4320 video packets a frame + 1000 audio a second
         check(after[out] - before[out] > 30_000,
               'output %s counters move: %d -> %d' % (out, before[out], after[out]))
+    # a salvo through the dataplane (one published snapshot): both outputs
+    # switch at their own first frame at or after the one shared TAI time
+    st, _, _, _ = sy.request('PUT', S + '/salvos/open', body={
+        'label': 'Open', 'takes': [{'output': 'pgm', 'input': 'bars'},
+                                   {'output': 'aux1', 'input': 'box'}]})
+    check(st in (200, 201), 'salvo stored: %s' % st)
+    at = time.time_ns() + 37 * 10**9 + 300_000_000
+    st, d, _, _ = sy.request('POST', S + '/salvos/open/fire',
+                             body={'at': '%d:%d' % (at // 10**9, at % 10**9)})
+    check(st in (200, 202), 'salvo fired: %s %s' % (st, d))
+    frame = (at + 20_000_000 - 1) // 20_000_000 * 20_000_000  # 1080p50: 20 ms grid
+    for out, inp in (('pgm', 'bars'), ('aux1', 'box')):
+        pend, dn = wait_done(sy, out, inp, seq)  # both from the events before the fire
+        check(pend is not None and dn is not None and tai_ns(pend['frame_at']) == frame
+              and tai_ns(dn['landed']) == frame,
+              'salvo: %s <- %s landed on the first frame at/after the salvo time (%s)'
+              % (out, inp, dn and dn['landed']))
     st, ol, _, _ = sy.get(S + '/outputs')
     outs = {o['id']: o['input'] for o in ol}
-    check(outs == {'pgm': 'box2', 'aux1': 'bars'}, 'final crosspoints: %s' % outs)
+    check(outs == {'pgm': 'bars', 'aux1': 'box'}, 'final crosspoints: %s' % outs)
     before, _ = out_packets(sy)
     time.sleep(1.0)
     after, c = out_packets(sy)
