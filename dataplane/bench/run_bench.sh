@@ -11,6 +11,9 @@
 #    (--separate-threads; includes its empty polls and start-up, ~0.1 %).
 # 2. ns per input packet: sy-dp-bench thread CPU time over 5 M packets;
 #    testpmd: 10 s run, forwarding core busy-polling (wall / packets).
+# 3. memory: peak RSS of each process (GNU time %M) with its mbuf pool sizes
+#    (EAL -m 1024 --no-huge reserves 1 GiB of virtual memory; RSS counts
+#    what is touched: pools, rings, the preloaded capture).
 set -eu
 B=$1
 W=${2:-/tmp/sy-dp-bench.$$}
@@ -46,10 +49,11 @@ for fo in 1 2 4; do
 done
 
 echo "== wall clock, ns per input packet"
-n=$(tp_run "" 10)
-awk -v b="$n" 'BEGIN { printf "testpmd io-forward        : %.1f ns/pkt (%d packets in 10 s)\n", 1e10 / b, b }'
+n=$(tp_run "/usr/bin/time -o tp.rss -f %M" 10)
+awk -v b="$n" -v r="$(cat tp.rss)" 'BEGIN { printf "testpmd io-forward        : %.1f ns/pkt (%d packets in 10 s); peak RSS %.0f MiB (32768 mbufs)\n", 1e10 / b, b, r / 1024 }'
 for fo in 1 2 4; do
-	"$B/dataplane/bench/sy-dp-bench" b.sdp b.pcap $fo 5000000 $EAL -l 0 \
-		--file-prefix sybdp$$ | awk -v f=$fo '/packets_in/ {
-		printf "sy-dp switch, fan-out %d  : %.1f ns/pkt (thread CPU, %d packets in, %d out)\n", f, $10, $4, $6 }'
+	/usr/bin/time -o dp.rss -f %M "$B/dataplane/bench/sy-dp-bench" b.sdp b.pcap $fo 5000000 \
+		$EAL -l 0 --file-prefix sybdp$$ > dpw.log
+	awk -v f=$fo -v r="$(cat dp.rss)" '/packets_in/ {
+		printf "sy-dp switch, fan-out %d  : %.1f ns/pkt (thread CPU, %d packets in, %d out); peak RSS %.0f MiB (32767 packet + 2 x 8191 header/indirect mbufs)\n", f, $10, $4, $6, r / 1024 }' dpw.log
 done
