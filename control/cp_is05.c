@@ -414,6 +414,19 @@ static int engine_apply(struct cp_app *app, const struct target *t, const struct
 	return sw->ops->set_input(sw, t->idx, t->ess, legs, p->n_legs);
 }
 
+/* Receivers on an engine with schedule_input: arm the activation at
+ * at_ns (0: next frame) on the standby slot, frame-accurate. 0 (armed),
+ * -EOPNOTSUPP (use engine_apply: disabling, or no standby), or the
+ * engine's refusal. */
+static int engine_schedule(struct cp_app *app, const struct target *t,
+			   const struct cp_conn_params *p, uint64_t at_ns)
+{
+	struct cp_switch *sw = app->sw;
+	if (t->sender || !sw->ops->schedule_input || !p->master_enable)
+		return -EOPNOTSUPP;
+	return sw->ops->schedule_input(sw, t->idx, t->ess, p->leg, p->n_legs, at_ns);
+}
+
 static void activation_event(struct cp_app *app, const struct target *t, const char *client)
 {
 	json_t *d = json_object();
@@ -426,12 +439,20 @@ static void activation_event(struct cp_app *app, const struct target *t, const c
 	cp_model_event(&app->model, "connection", d);
 }
 
-/* Make staged active now (activation_tai_ns = now). */
+/* Make staged active now (activation_tai_ns = now). applied: the engine
+ * already did it (a scheduled activation it reported). */
 static int activate(struct cp_app *app, const struct target *t, enum cp_act_mode mode,
-		    uint64_t requested_ns, uint64_t now, const char *client)
+		    uint64_t requested_ns, uint64_t now, const char *client, bool applied)
 {
 	struct cp_conn *c = t->conn;
-	int rc = engine_apply(app, t, &c->staged);
+	int rc = 0;
+	if (!applied) {
+		/* immediate: receivers switch at the next frame, never torn */
+		rc = mode == CP_ACT_IMMEDIATE ? engine_schedule(app, t, &c->staged, 0)
+					      : -EOPNOTSUPP;
+		if (rc == -EOPNOTSUPP)
+			rc = engine_apply(app, t, &c->staged);
+	}
 	if (rc < 0)
 		return rc;
 	c->active = c->staged;
@@ -460,6 +481,21 @@ static void rollback_staged(struct cp_conn *c, const struct cp_conn_params *old_
 		free(c->staged_sdp);
 		c->staged_sdp = old_sdp;
 	}
+}
+
+static void engine_refused(struct cp_app *app, struct patch_err *pe, int rc)
+{
+	const char *why = app->sw->ops->last_error ? app->sw->ops->last_error(app->sw) : "";
+	if (rc == -ENODEV)
+		perr(pe, 503, "no switching engine is running (engine '%s'): nothing staged or "
+			      "activated", app->sw->ops->name);
+	else if (rc == -EBUSY)
+		perr(pe, 423, "engine refused the activation: %s", why[0] ? why : strerror(-rc));
+	else if (rc == -EEXIST)
+		perr(pe, 409, "engine refused the activation: %s", why[0] ? why : strerror(-rc));
+	else
+		perr(pe, 500, "engine refused the activation (%s)%s%s", strerror(-rc),
+		     why[0] ? ": " : "", why);
 }
 
 /*
@@ -543,6 +579,9 @@ static json_t *do_patch(struct cp_app *app, const struct target *t, const json_t
 				      "to cancel it first");
 			return NULL;
 		}
+		if (c->engine_pending && app->sw->ops->cancel_input)
+			app->sw->ops->cancel_input(app->sw, t->idx);
+		c->engine_pending = c->engine_done = false;
 	}
 	json_t *jpeer = json_object_get(body, t->sender ? "receiver_id" : "sender_id");
 	if (jpeer) {
@@ -606,15 +645,10 @@ static json_t *do_patch(struct cp_app *app, const struct target *t, const json_t
 		c->staged_act.requested_ns = req_ns;
 		c->staged_act.has_activation_time = false;
 		if (mode == CP_ACT_IMMEDIATE) {
-			int rc = activate(app, t, mode, 0, now, client);
+			int rc = activate(app, t, mode, 0, now, client, false);
 			if (rc < 0) {
 				rollback_staged(c, &old_staged, &old_act, sdp_touched, old_sdp);
-				if (rc == -ENODEV)
-					perr(pe, 503, "no switching engine is running (engine '%s'): "
-						      "nothing staged or activated",
-					     app->sw->ops->name);
-				else
-					perr(pe, 500, "engine refused the activation (%s)", strerror(-rc));
+				engine_refused(app, pe, rc);
 				return NULL;
 			}
 			if (sdp_touched)
@@ -633,6 +667,16 @@ static json_t *do_patch(struct cp_app *app, const struct target *t, const json_t
 			}
 			c->staged_act.activation_tai_ns = mode == CP_ACT_ABSOLUTE ? req_ns : now + req_ns;
 			c->staged_act.has_activation_time = true;
+			/* receivers: armed in the engine now, so the media switches on
+			 * the frame at or after that time (not on the control tick) */
+			int rc = engine_schedule(app, t, &c->staged, c->staged_act.activation_tai_ns);
+			if (rc < 0 && rc != -EOPNOTSUPP) {
+				rollback_staged(c, &old_staged, &old_act, sdp_touched, old_sdp);
+				engine_refused(app, pe, rc);
+				return NULL;
+			}
+			c->engine_pending = rc == 0;
+			c->engine_done = false;
 			status = 202;
 		}
 	}
@@ -655,14 +699,19 @@ void cp_is05_tick(struct cp_app *app, uint64_t now)
 				if (!find_target(app, sender, id, &t))
 					continue;
 				struct cp_activation *a = &t.conn->staged_act;
-				if ((a->mode != CP_ACT_ABSOLUTE && a->mode != CP_ACT_RELATIVE) ||
-				    a->activation_tai_ns > now)
+				if (a->mode != CP_ACT_ABSOLUTE && a->mode != CP_ACT_RELATIVE)
 					continue;
+				/* armed in the engine: active once it reports the frame */
+				bool applied = t.conn->engine_pending;
+				if (applied ? !t.conn->engine_done : a->activation_tai_ns > now)
+					continue;
+				uint64_t at = applied ? t.conn->engine_done_tai_ns : now;
+				t.conn->engine_pending = t.conn->engine_done = false;
 				enum cp_act_mode mode = a->mode;
 				uint64_t req = a->requested_ns;
 				a->mode = CP_ACT_NONE;
 				a->has_activation_time = false;
-				if (activate(app, &t, mode, req, now, "scheduled") < 0) {
+				if (activate(app, &t, mode, req, at, "scheduled", applied) < 0) {
 					json_t *d = json_pack("{s:s}", "id", id);
 					cp_model_event(m, "activation_failed", d);
 				}

@@ -593,6 +593,14 @@ uint32_t cp_model_poll(struct cp_model *m)
 				o->pending.active = false;
 				json_object_set_new(d, "output", json_string(o->cfg->id));
 				cp_model_event(m, "take_failed", d);
+			} else if (e->kind == CP_SWITCH_EV_ACTIVATED && e->in_idx >= 0 &&
+				   (uint32_t)e->in_idx < m->n_in && e->leg < CP_ESS_MAX) {
+				struct cp_conn *c = &m->in[e->in_idx].conn[e->leg];
+				if (c->engine_pending) { /* else: cancelled, or immediate */
+					c->engine_done = true;
+					c->engine_done_tai_ns = e->tai_ns;
+				}
+				json_decref(d);
 			} else if ((e->kind == CP_SWITCH_EV_INPUT_LOST ||
 				    e->kind == CP_SWITCH_EV_INPUT_OK) &&
 				   e->in_idx >= 0 && (uint32_t)e->in_idx < m->n_in) {

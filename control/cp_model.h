@@ -87,6 +87,12 @@ struct cp_conn {
 	char *staged_sdp; /* receivers: transport_file data (malloc'd) */
 	char *active_sdp;
 	uint64_t version_tai_ns;
+	/* receivers: the scheduled activation is armed in the engine
+	 * (schedule_input), which reports when it happened: engine_done with
+	 * the frame time it landed on; cp_is05_tick then makes staged active */
+	bool engine_pending;
+	bool engine_done;
+	uint64_t engine_done_tai_ns;
 };
 
 struct cp_input {

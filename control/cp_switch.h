@@ -43,6 +43,10 @@ enum cp_switch_event_kind {
 	CP_SWITCH_EV_TAKE_FAILED, /* a pending take was dropped (e.g. source lost) */
 	CP_SWITCH_EV_INPUT_LOST,  /* in_idx, leg */
 	CP_SWITCH_EV_INPUT_OK,    /* in_idx, leg */
+	/* a receiver activation armed with schedule_input() happened: in_idx,
+	 * leg = the essence, tai_ns = the frame time the outputs following
+	 * the input switched on (the requested time if none follows it) */
+	CP_SWITCH_EV_ACTIVATED,
 	CP_SWITCH_EV_KIND_MAX
 };
 
@@ -116,6 +120,23 @@ struct cp_switch_ops {
 	 * one by one. */
 	int (*take_many)(struct cp_switch *sw, uint32_t n, const uint32_t *out_idx,
 			 const int32_t *in_idx, uint64_t at_tai_ns);
+	/* Optional (NULL: the model applies scheduled receiver activations
+	 * with set_input when due). Frame-accurate receiver activation: from
+	 * the first frame at or after at_tai_ns (0: the next frame), the
+	 * essence of in_idx is received from legs[0] (enabled), and every
+	 * output carrying the input switches to it on that frame, never torn.
+	 * Reported by CP_SWITCH_EV_ACTIVATED. One pending activation per input
+	 * (several essences of one input may be scheduled for the same time).
+	 * 0; -EBUSY (another time pending on the input); -EOPNOTSUPP (no
+	 * standby slot: use set_input); -EEXIST and others from the engine;
+	 * on error nothing changed. */
+	int (*schedule_input)(struct cp_switch *sw, uint32_t in_idx, uint32_t essence,
+			      const struct cp_switch_leg legs[2], uint32_t n_legs,
+			      uint64_t at_tai_ns);
+	/* Optional. Drop the pending activation of in_idx (all its essences).
+	 * 0, or -ENOENT (none pending). A switch already under way on an
+	 * output completes (then the activation is reported). */
+	int (*cancel_input)(struct cp_switch *sw, uint32_t in_idx);
 };
 
 struct cp_switch {

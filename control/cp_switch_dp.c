@@ -35,6 +35,16 @@
  * Receivers disabled: the flow stays classified (and counted) but its source
  * slot is emptied, so nothing is forwarded from it; refused while on air.
  *
+ * Receiver activations (schedule_input): every network input has, after
+ * all other indices, a standby dp input per essence (parked on a reserved
+ * class E key while unused) and a standby dp source. The new keys go into
+ * the standby at once (the worker joins, classifies and tracks frames
+ * ahead of time); outputs carrying the input get a DP_TAKE_AT_TAI take to
+ * the standby at the requested time (internal: not reported as a take).
+ * When they landed (or, if none carries the input, when the time came),
+ * act_flip makes the standby the active source, parks the old flows and
+ * reports CP_SWITCH_EV_ACTIVATED with the frame it landed on.
+ *
  * Thread: the libuv loop thread = the EAL main lcore. Workers run on the
  * worker lcores (dp_start). poll() is called from the app's 20 ms tick: it
  * drains events and reclaims retired snapshots, never blocking.
@@ -60,6 +70,25 @@ struct dpe_out {
 	bool enabled[CP_ESS_MAX];
 	struct cp_switch_leg leg[CP_ESS_MAX];
 	uint64_t takes_landed;
+	uint32_t landed_id;   /* newest take id the dataplane finished or dropped */
+	int32_t act_in;       /* input whose activation take act_id is; -1 none */
+	uint32_t act_id;
+	/* a take asked for while an activation take runs: published once the
+	 * dataplane answered the cancel of the activation take */
+	bool deferred;
+	int32_t def_in;
+	uint64_t def_at_ns;
+};
+
+/* A receiver activation armed on the standby slot of an input. */
+struct dpe_act {
+	bool pending;
+	bool changed[CP_ESS_MAX]; /* the standby source takes sb/idle flow for it */
+	uint64_t at_ns;           /* requested TAI; 0: next frame */
+	uint64_t mono_ns;         /* when it was armed (engine clock) */
+	bool sched[CP_ESS_MAX];   /* essences activated by it (reported) */
+	bool landed;              /* an output switched: landed_ns is its frame */
+	uint64_t landed_ns;
 };
 
 struct dpe {
@@ -75,6 +104,14 @@ struct dpe {
 	int16_t loss_src[CP_MAX_OUTPUTS]; /* -1: follow */
 	uint16_t n_flows, n_loss_src;
 	bool in_enabled[CP_MAX_INPUTS][CP_ESS_MAX];
+	/* network inputs: a standby dp input per essence and a standby dp
+	 * source, for frame-accurate receiver activations (see above) */
+	int16_t sb_flow[CP_MAX_INPUTS][CP_ESS_MAX]; /* -1: none */
+	bool live_sb[CP_MAX_INPUTS][CP_ESS_MAX];    /* received flow is sb_flow */
+	int16_t sb_src[CP_MAX_INPUTS];              /* -1: none */
+	bool on_sb[CP_MAX_INPUTS];                  /* active source is sb_src */
+	int16_t src_in[DP_MAX_SOURCES];             /* model input of a dp source; -1 */
+	struct dpe_act act[CP_MAX_INPUTS];
 	struct sy_flow_key key[DP_MAX_INPUTS]; /* per dp input: active IS-05 leg 0 */
 	struct dpe_out out[CP_MAX_OUTPUTS];
 	struct dp_stats *stats;
@@ -133,51 +170,97 @@ static void dp_fmt(const struct cp_essence_cfg *ess, unsigned e, struct dp_forma
 	}
 }
 
+static int16_t active_src(const struct dpe *d, uint32_t i)
+{
+	return d->on_sb[i] ? d->sb_src[i] : (int16_t)i;
+}
+
+static int16_t standby_src(const struct dpe *d, uint32_t i)
+{
+	return d->on_sb[i] ? (int16_t)i : d->sb_src[i];
+}
+
+/* The dp input that receives essence e of input i now, and the other one. */
+static int16_t live_flow(const struct dpe *d, uint32_t i, unsigned e)
+{
+	return d->live_sb[i][e] ? d->sb_flow[i][e] : d->in_flow[i][e];
+}
+
+static int16_t idle_flow(const struct dpe *d, uint32_t i, unsigned e)
+{
+	return d->live_sb[i][e] ? d->in_flow[i][e] : d->sb_flow[i][e];
+}
+
+/* An idle standby dp input still needs a key of its own (the dataplane
+ * classifies every network input and refuses duplicates): a reserved
+ * class E address (240.0.0.0/4, never a sender's destination), unique per
+ * dp input. */
+static void park(struct dpe *d, int16_t fi)
+{
+	memset(&d->key[fi], 0, sizeof(d->key[fi]));
+	d->key[fi].dst_ip = 0xf0000000u | (uint32_t)fi;
+	d->key[fi].dst_port = 9;
+}
+
 /* Rebuild everything but the crosspoints into d->routes (indices fixed). */
 static void build_routes(struct dpe *d, struct dp_routes *r)
 {
 	const struct cp_config *c = d->cfg;
 	static const uint8_t dscp[CP_ESS_MAX] = {34, 46, 34}; /* AF41 video/ANC, EF audio */
 	r->n_inputs = 0;
+	r->n_sources = (uint16_t)c->n_inputs;
 	for (uint32_t i = 0; i < c->n_inputs; i++) {
 		const struct cp_input_cfg *ic = &c->input[i];
-		struct dp_source *s = &r->sources[i];
+		int16_t sa = active_src(d, i), sb = d->sb_src[i] < 0 ? -1 : standby_src(d, i);
+		struct dp_source *s = &r->sources[sa], *s2 = sb >= 0 ? &r->sources[sb] : NULL;
 		memset(s, 0, sizeof(*s));
 		snprintf(s->name, sizeof(s->name), "%s", ic->id);
 		for (unsigned k = 0; k < DP_GROUP_MAX_FLOWS; k++)
 			s->input[k] = -1;
+		if (s2) {
+			*s2 = *s;
+			if (sb + 1 > r->n_sources)
+				r->n_sources = (uint16_t)(sb + 1);
+		}
 		/* internal: what dataplane/dp_gen.c generates per essence */
 		static const enum dp_gen vgen[CP_INTERNAL_MAX] = {
 			[CP_INTERNAL_BLACK] = DP_GEN_BLACK, [CP_INTERNAL_BARS] = DP_GEN_BARS_100,
 			[CP_INTERNAL_BOX] = DP_GEN_MOVING, [CP_INTERNAL_BARS75] = DP_GEN_BARS_75};
 		bool tone = ic->internal == CP_INTERNAL_BARS || ic->internal == CP_INTERNAL_BARS75;
 		for (unsigned e = 0; e < CP_ESS_MAX; e++) {
-			int16_t fi = d->in_flow[i][e];
-			if (fi < 0)
+			int16_t fis[2] = {d->in_flow[i][e], d->sb_flow[i][e]};
+			if (fis[0] < 0)
 				continue;
-			struct dp_input *in = &r->inputs[fi];
-			memset(in, 0, sizeof(*in));
-			snprintf(in->name, sizeof(in->name), "%s/%s", ic->id,
-				 dp_essence_name((enum dp_essence)(e + 1)));
-			in->port = (uint16_t)ic->dp_port;
-			dp_fmt(ic->ess, e, &in->fmt);
-			in->pt = ic->ess[e].tr.pt;
-			in->ptp_locked = ic->ptp_locked;
-			if (ic->internal != CP_INTERNAL_NONE) {
-				in->kind = DP_INPUT_INTERNAL;
-				in->gen = e == CP_ESS_VIDEO ? vgen[ic->internal]
-				      : tone ? DP_GEN_TONE : DP_GEN_SILENCE;
-				in->source_id = (uint16_t)(i + 1u);
-				in->pt = 0xff;
-				in->ptp_locked = true;
+			for (unsigned j = 0; j < 2; j++) {
+				int16_t fi = fis[j];
+				if (fi < 0)
+					continue;
+				struct dp_input *in = &r->inputs[fi];
+				memset(in, 0, sizeof(*in));
+				snprintf(in->name, sizeof(in->name), "%s/%s%s", ic->id,
+					 dp_essence_name((enum dp_essence)(e + 1)), j ? "/2" : "");
+				in->port = (uint16_t)ic->dp_port;
+				dp_fmt(ic->ess, e, &in->fmt);
+				in->pt = ic->ess[e].tr.pt;
+				in->ptp_locked = ic->ptp_locked;
+				if (ic->internal != CP_INTERNAL_NONE) {
+					in->kind = DP_INPUT_INTERNAL;
+					in->gen = e == CP_ESS_VIDEO ? vgen[ic->internal]
+					      : tone ? DP_GEN_TONE : DP_GEN_SILENCE;
+					in->source_id = (uint16_t)(i + 1u);
+					in->pt = 0xff;
+					in->ptp_locked = true;
+				}
 			}
-			if (fi + 1 > r->n_inputs)
-				r->n_inputs = (uint16_t)(fi + 1);
-			if (d->in_enabled[i][e])
-				s->input[e] = fi;
+			if (!d->in_enabled[i][e])
+				continue;
+			s->input[e] = live_flow(d, i, e);
+			if (s2)
+				s2->input[e] = d->act[i].pending && d->act[i].changed[e]
+						       ? idle_flow(d, i, e)
+						       : live_flow(d, i, e);
 		}
 	}
-	r->n_sources = (uint16_t)c->n_inputs;
 	for (uint32_t o = 0; o < c->n_outputs; o++) {
 		const struct cp_output_cfg *oc = &c->output[o];
 		if (d->loss_src[o] < 0)
@@ -286,6 +369,41 @@ static void queue_event(struct dpe *d, const struct cp_switch_event *ev)
 		d->pendq[d->n_pendq++] = *ev;
 }
 
+/* The model input a published crosspoint carries; -1 none (or loss). */
+static int32_t xpt_in(const struct dpe *d, uint32_t o)
+{
+	int16_t src = d->routes->xpt[o].source;
+	return src < 0 ? -1 : d->src_in[src];
+}
+
+static bool out_busy(const struct dpe *d, uint32_t o)
+{
+	return d->out[o].landed_id != d->out[o].take_id;
+}
+
+static bool act_running(const struct dpe *d, uint32_t o)
+{
+	const struct dpe_out *st = &d->out[o];
+	return st->act_in >= 0 && st->act_id != st->landed_id;
+}
+
+/* The dp source a take of input in at at_tai_ns goes to: the standby when
+ * it is scheduled at or after the input's pending activation. */
+static int16_t src_for(const struct dpe *d, int32_t in, uint64_t at_tai_ns)
+{
+	if (in < 0)
+		return -1;
+	const struct dpe_act *a = &d->act[in];
+	if (a->pending && a->at_ns && at_tai_ns >= a->at_ns)
+		return standby_src(d, (uint32_t)in);
+	return active_src(d, (uint32_t)in);
+}
+
+static unsigned out_worker(const struct dpe *d, uint32_t o)
+{
+	return d->cfg->dp.port[d->cfg->output[o].dp_port].worker;
+}
+
 static int dpe_take(struct cp_switch *sw, uint32_t o, int32_t in, uint64_t at_tai_ns)
 {
 	struct dpe *d = (struct dpe *)sw;
@@ -293,6 +411,23 @@ static int dpe_take(struct cp_switch *sw, uint32_t o, int32_t in, uint64_t at_ta
 	if (o >= c->n_outputs || in < -1 || in >= (int32_t)c->n_inputs)
 		return -EINVAL;
 	struct dpe_out *st = &d->out[o];
+	if (act_running(d, o)) {
+		/* an activation take runs on this output: the dataplane does one
+		 * take at a time, so cancel it and publish this one when the
+		 * dataplane answered (dpe_poll), instead of waiting for it */
+		if (!st->deferred) {
+			struct dp_cmd cmd = {.kind = DP_CMD_CANCEL_TAKE, .output = (uint16_t)o};
+			int rc = dp_command(d->dp, out_worker(d, o), &cmd);
+			if (rc < 0)
+				return rc;
+		}
+		st->deferred = true;
+		st->def_in = in;
+		st->def_at_ns = at_tai_ns;
+		st->want_in = in;
+		st->report_id = 0;
+		return 0;
+	}
 	bool any = false;
 	for (unsigned e = 0; e < CP_ESS_MAX; e++)
 		any |= c->output[o].ess[e].present && st->enabled[e];
@@ -311,7 +446,7 @@ static int dpe_take(struct cp_switch *sw, uint32_t o, int32_t in, uint64_t at_ta
 	if (!t)
 		return -ENOMEM;
 	struct dp_crosspoint *x = &t->xpt[o];
-	x->source = (int16_t)in;
+	x->source = src_for(d, in, at_tai_ns);
 	x->take_id = st->take_id + 1;
 	x->mode = at_tai_ns ? DP_TAKE_AT_TAI : DP_TAKE_IMMEDIATE;
 	x->tai_ns = at_tai_ns;
@@ -320,6 +455,7 @@ static int dpe_take(struct cp_switch *sw, uint32_t o, int32_t in, uint64_t at_ta
 	free(t);
 	if (rc < 0)
 		return rc;
+	st->deferred = false;
 	st->take_id++;
 	st->want_in = in;
 	st->report_id = st->take_id;
@@ -344,6 +480,7 @@ static int dpe_take_many(struct cp_switch *sw, uint32_t n, const uint32_t *out_i
 			return -EINVAL;
 		for (unsigned e = 0; e < CP_ESS_MAX; e++)
 			live[k] |= c->output[o].ess[e].present && d->out[o].enabled[e];
+		live[k] &= !act_running(d, o); /* deferred by dpe_take below */
 	}
 	struct dp_routes *t = scratch(d);
 	if (!t)
@@ -352,7 +489,7 @@ static int dpe_take_many(struct cp_switch *sw, uint32_t n, const uint32_t *out_i
 		if (!live[k])
 			continue;
 		struct dp_crosspoint *x = &t->xpt[out_idx[k]];
-		x->source = (int16_t)in_idx[k];
+		x->source = src_for(d, in_idx[k], at_tai_ns);
 		x->take_id = d->out[out_idx[k]].take_id + 1;
 		x->mode = at_tai_ns ? DP_TAKE_AT_TAI : DP_TAKE_IMMEDIATE;
 		x->tai_ns = at_tai_ns;
@@ -375,6 +512,274 @@ static int dpe_take_many(struct cp_switch *sw, uint32_t n, const uint32_t *out_i
 	return 0;
 }
 
+/* ---- receiver activations on the standby slot ------------------------------ */
+
+static bool key_same(const struct sy_flow_key *a, const struct cp_switch_leg *l)
+{
+	return a->dst_ip == l->dst_ip && a->dst_port == l->dst_port && a->src_ip == l->src_ip;
+}
+
+/* Arm an activation take of output o (it carries input i, no take runs) in
+ * trial routes t; committed by commit_arm once published. */
+static void arm_in(struct dpe *d, struct dp_routes *t, uint32_t o, uint32_t i)
+{
+	struct dp_crosspoint *x = &t->xpt[o];
+	x->source = standby_src(d, i);
+	x->take_id = d->out[o].take_id + 1;
+	x->mode = d->act[i].at_ns ? DP_TAKE_AT_TAI : DP_TAKE_IMMEDIATE;
+	x->tai_ns = d->act[i].at_ns;
+	x->not_before_ns = 0;
+}
+
+static void commit_arm(struct dpe *d, uint32_t o, uint32_t i)
+{
+	struct dpe_out *st = &d->out[o];
+	st->take_id++;
+	st->act_in = (int32_t)i;
+	st->act_id = st->take_id;
+}
+
+/* Outputs that carry input i on its active source and run no take. */
+static bool armable(const struct dpe *d, uint32_t o, uint32_t i)
+{
+	return d->routes->xpt[o].source == active_src(d, i) && !out_busy(d, o) &&
+	       !d->out[o].deferred;
+}
+
+static int dpe_schedule_input(struct cp_switch *sw, uint32_t i, uint32_t e,
+			      const struct cp_switch_leg legs[2], uint32_t n_legs,
+			      uint64_t at_tai_ns)
+{
+	struct dpe *d = (struct dpe *)sw;
+	const struct cp_config *c = d->cfg;
+	if (i >= c->n_inputs || e >= CP_ESS_MAX || n_legs < 1 || n_legs > 2)
+		return -EINVAL;
+	if (d->sb_src[i] < 0 || d->sb_flow[i][e] < 0 || !legs[0].enabled ||
+	    !d->in_enabled[i][e])
+		return -EOPNOTSUPP; /* the model applies it with set_input */
+	struct dpe_act *a = &d->act[i];
+	if (a->pending) {
+		/* one time per input; another essence for the same time would
+		 * change a source the dataplane may already be switching to */
+		snprintf(d->err, sizeof(d->err), "input '%s' has an activation pending; cancel it "
+						 "first", c->input[i].id);
+		return -EBUSY;
+	}
+	struct dpe_act saved = *a;
+	int16_t idle = idle_flow(d, i, e);
+	struct sy_flow_key saved_key = d->key[idle];
+	memset(a, 0, sizeof(*a));
+	a->pending = true;
+	a->at_ns = at_tai_ns;
+	a->mono_ns = mono_ns();
+	a->sched[e] = true;
+	if (!key_same(&d->key[live_flow(d, i, e)], &legs[0])) {
+		a->changed[e] = true;
+		memset(&d->key[idle], 0, sizeof(d->key[idle]));
+		d->key[idle].dst_ip = legs[0].dst_ip;
+		d->key[idle].dst_port = legs[0].dst_port;
+		d->key[idle].src_ip = legs[0].src_ip;
+	}
+	struct dp_routes *t = scratch(d);
+	if (!t) {
+		*a = saved;
+		d->key[idle] = saved_key;
+		return -ENOMEM;
+	}
+	/* outputs carrying the input switch at its time; one running a take
+	 * is armed by act_sync once that take landed */
+	bool armed[CP_MAX_OUTPUTS] = {false};
+	for (uint32_t o = 0; o < c->n_outputs && a->changed[e]; o++)
+		if (armable(d, o, i)) {
+			arm_in(d, t, o, i);
+			armed[o] = true;
+		}
+	int rc = try_publish(d, t);
+	free(t);
+	if (rc < 0) {
+		*a = saved;
+		d->key[idle] = saved_key;
+		return rc;
+	}
+	for (uint32_t o = 0; o < c->n_outputs; o++)
+		if (armed[o])
+			commit_arm(d, o, i);
+	return 0;
+}
+
+static int dpe_cancel_input(struct cp_switch *sw, uint32_t i)
+{
+	struct dpe *d = (struct dpe *)sw;
+	const struct cp_config *c = d->cfg;
+	if (i >= c->n_inputs || !d->act[i].pending)
+		return -ENOENT;
+	/* running activation takes: cancelled (or, already switching, they
+	 * complete and the activation happens after all) */
+	for (uint32_t o = 0; o < c->n_outputs; o++)
+		if (d->out[o].act_in == (int32_t)i && act_running(d, o)) {
+			struct dp_cmd cmd = {.kind = DP_CMD_CANCEL_TAKE, .output = (uint16_t)o};
+			if (dp_command(d->dp, out_worker(d, o), &cmd) < 0)
+				return -EBUSY;
+		}
+	d->act[i].pending = false; /* dpe_poll settles the outputs (act_settle) */
+	return 0;
+}
+
+/* The activation of input i happened: the standby becomes the active
+ * source, the flows it replaced are parked, and every output still on the
+ * old source (not armed: it was busy) follows at its next frame. */
+static int act_flip(struct dpe *d, uint32_t i, struct cp_switch_event *ev, uint32_t *n,
+		    uint32_t max)
+{
+	const struct cp_config *c = d->cfg;
+	struct dpe_act *a = &d->act[i];
+	int16_t old_src = active_src(d, i);
+	struct sy_flow_key saved_key[CP_ESS_MAX];
+	bool saved_live[CP_ESS_MAX];
+	for (unsigned e = 0; e < CP_ESS_MAX; e++) {
+		saved_live[e] = d->live_sb[i][e];
+		if (!a->changed[e])
+			continue;
+		int16_t old = live_flow(d, i, e);
+		saved_key[e] = d->key[old];
+		d->live_sb[i][e] = !d->live_sb[i][e];
+		park(d, old);
+	}
+	d->on_sb[i] = !d->on_sb[i];
+	a->pending = false;
+	struct dp_routes *t = scratch(d);
+	bool retake[CP_MAX_OUTPUTS] = {false};
+	int rc = -ENOMEM;
+	if (t) {
+		for (uint32_t o = 0; o < c->n_outputs; o++) {
+			struct dp_crosspoint *x = &t->xpt[o];
+			if (x->source != old_src)
+				continue;
+			x->source = active_src(d, i);
+			x->take_id = d->out[o].take_id + 1;
+			x->mode = DP_TAKE_IMMEDIATE;
+			x->tai_ns = x->not_before_ns = 0;
+			retake[o] = true;
+		}
+		rc = try_publish(d, t);
+		free(t);
+	}
+	if (rc < 0) {
+		d->on_sb[i] = !d->on_sb[i];
+		a->pending = true;
+		for (unsigned e = 0; e < CP_ESS_MAX; e++)
+			if (a->changed[e]) {
+				d->live_sb[i][e] = saved_live[e];
+				d->key[live_flow(d, i, e)] = saved_key[e];
+			}
+		return rc;
+	}
+	for (uint32_t o = 0; o < c->n_outputs; o++)
+		if (retake[o])
+			d->out[o].take_id++; /* internal: not reported */
+	struct dpe_act done = *a;
+	memset(a, 0, sizeof(*a));
+	a = &done;
+	for (unsigned e = 0; e < CP_ESS_MAX; e++) {
+		if (!a->sched[e])
+			continue;
+		struct cp_switch_event x = {.kind = CP_SWITCH_EV_ACTIVATED, .in_idx = (int32_t)i,
+					    .leg = e, .tai_ns = a->landed ? a->landed_ns : a->at_ns};
+		if (*n < max)
+			ev[(*n)++] = x;
+		else
+			queue_event(d, &x);
+	}
+	return 0;
+}
+
+/* Drop a cancelled activation: the standby goes back to mirroring the
+ * active source, its new flows are parked. */
+static void act_drop(struct dpe *d, uint32_t i)
+{
+	struct dpe_act *a = &d->act[i];
+	for (unsigned e = 0; e < CP_ESS_MAX; e++)
+		if (a->changed[e])
+			park(d, idle_flow(d, i, e));
+	memset(a, 0, sizeof(*a));
+	struct dp_routes *t = scratch(d);
+	if (t) {
+		try_publish(d, t);
+		free(t);
+	}
+}
+
+/* After the events: publish deferred takes, arm outputs that came onto an
+ * input with a pending activation, complete activations. */
+static void act_sync(struct dpe *d, struct cp_switch_event *ev, uint32_t *n, uint32_t max)
+{
+	const struct cp_config *c = d->cfg;
+	for (uint32_t o = 0; o < c->n_outputs; o++) {
+		struct dpe_out *st = &d->out[o];
+		if (!st->deferred || act_running(d, o))
+			continue;
+		st->deferred = false;
+		st->act_in = -1;
+		if (dpe_take(&d->base, o, st->def_in, st->def_at_ns) < 0) {
+			struct cp_switch_event x = {.kind = CP_SWITCH_EV_TAKE_FAILED, .out_idx = o,
+						    .in_idx = st->def_in};
+			queue_event(d, &x);
+		}
+	}
+	uint64_t tai = 0;
+	sy_time_now_tai(c->tai_utc_offset_s, &tai);
+	for (uint32_t i = 0; i < c->n_inputs; i++) {
+		struct dpe_act *a = &d->act[i];
+		bool running = false, cancelled = !a->pending && d->sb_src[i] >= 0;
+		for (uint32_t o = 0; o < c->n_outputs; o++)
+			running |= d->out[o].act_in == (int32_t)i && act_running(d, o);
+		if (cancelled) {
+			bool any = false;
+			for (unsigned e = 0; e < CP_ESS_MAX; e++)
+				any |= a->changed[e];
+			if (!any || running)
+				continue;
+			if (a->landed) { /* an output switched before the cancel: it stands */
+				a->pending = true;
+			} else {
+				act_drop(d, i);
+				continue;
+			}
+		}
+		if (!a->pending)
+			continue;
+		struct dp_routes *t = NULL;
+		bool armed[CP_MAX_OUTPUTS] = {false}, any_armed = false, changed = false;
+		for (unsigned e = 0; e < CP_ESS_MAX; e++)
+			changed |= a->changed[e];
+		for (uint32_t o = 0; o < c->n_outputs && !a->landed && changed; o++) {
+			if (!armable(d, o, i))
+				continue;
+			if (!t && !(t = scratch(d)))
+				break;
+			arm_in(d, t, o, i);
+			armed[o] = any_armed = true;
+		}
+		if (any_armed && try_publish(d, t) == 0) {
+			for (uint32_t o = 0; o < c->n_outputs; o++)
+				if (armed[o])
+					commit_arm(d, o, i);
+			running = true;
+		}
+		free(t);
+		if (running)
+			continue;
+		/* done when an output landed on it, or (nothing carries the input)
+		 * when its time has come; not while a take to the old source runs */
+		bool blocked = false;
+		for (uint32_t o = 0; o < c->n_outputs; o++)
+			blocked |= out_busy(d, o) && d->routes->xpt[o].source == active_src(d, i);
+		if (blocked || (!a->landed && tai < a->at_ns))
+			continue;
+		act_flip(d, i, ev, n, max);
+	}
+}
+
 static int dpe_set_input(struct cp_switch *sw, uint32_t i, uint32_t e,
 			 const struct cp_switch_leg legs[2], uint32_t n_legs)
 {
@@ -388,10 +793,16 @@ static int dpe_set_input(struct cp_switch *sw, uint32_t i, uint32_t e,
 			 c->input[i].id, dp_essence_name((enum dp_essence)(e + 1)));
 		return -EINVAL;
 	}
+	if (d->act[i].pending) {
+		snprintf(d->err, sizeof(d->err), "input '%s' has an activation pending",
+			 c->input[i].id);
+		return -EBUSY;
+	}
+	fi = live_flow(d, i, e);
 	bool enable = legs[0].enabled;
 	if (!enable)
 		for (uint32_t o = 0; o < c->n_outputs; o++)
-			if (d->routes->xpt[o].source == (int16_t)i && c->output[o].ess[e].present) {
+			if (xpt_in(d, o) == (int32_t)i && c->output[o].ess[e].present) {
 				snprintf(d->err, sizeof(d->err),
 					 "input '%s' is on air on output '%s': take it off before "
 					 "disabling its receiver", c->input[i].id, c->output[o].id);
@@ -445,7 +856,7 @@ static int dpe_set_output(struct cp_switch *sw, uint32_t o, uint32_t e,
 		x->source = -1;
 		retake = true;
 	} else if (!was_any && any && st->want_in >= 0) {
-		x->source = (int16_t)st->want_in;
+		x->source = src_for(d, st->want_in, 0);
 		retake = true;
 	}
 	if (retake) {
@@ -486,12 +897,15 @@ static int dpe_in_counters(struct cp_switch *sw, uint32_t i, struct cp_switch_io
 	const struct dp_stats *s = stats(d);
 	memset(c, 0, sizeof(*c));
 	for (unsigned e = 0; e < CP_ESS_MAX; e++) {
-		int16_t fi = d->in_flow[i][e];
-		if (fi < 0)
-			continue;
-		c->packets += s->inputs[fi].pkts;
-		c->bytes += s->inputs[fi].bytes;
-		c->drops += s->inputs[fi].malformed;
+		int16_t fis[2] = {d->in_flow[i][e], d->sb_flow[i][e]};
+		for (unsigned j = 0; j < 2; j++) {
+			int16_t fi = fis[j];
+			if (fi < 0)
+				continue;
+			c->packets += s->inputs[fi].pkts;
+			c->bytes += s->inputs[fi].bytes;
+			c->drops += s->inputs[fi].malformed;
+		}
 	}
 	return 0;
 }
@@ -559,6 +973,13 @@ static uint32_t dpe_poll(struct cp_switch *sw, uint64_t now, struct cp_switch_ev
 				if (e->input < 0 || (unsigned)e->input >= DP_MAX_INPUTS ||
 				    d->flow_in[e->input] < 0)
 					continue;
+				/* a standby or parked flow: not what the input receives */
+				bool live = false;
+				for (unsigned x = 0; x < CP_ESS_MAX; x++)
+					live |= live_flow(d, (uint32_t)d->flow_in[e->input], x) ==
+						e->input;
+				if (!live)
+					continue;
 				memset(&ev[n], 0, sizeof(ev[n]));
 				ev[n].kind = e->kind == DP_EV_INPUT_LOST ? CP_SWITCH_EV_INPUT_LOST
 									 : CP_SWITCH_EV_INPUT_OK;
@@ -572,14 +993,27 @@ static uint32_t dpe_poll(struct cp_switch *sw, uint64_t now, struct cp_switch_ev
 			struct dpe_out *st = &d->out[e->output];
 			if (e->flags & DP_TAKE_F_LOSS)
 				continue; /* the dataplane's own loss take: not the model's */
+			if (e->kind == DP_EV_TAKE_REFUSED && e->code == -SY_E_STATE)
+				continue; /* a cancel came too late: the take completes */
 			if (e->kind == DP_EV_TAKE_DONE)
 				st->takes_landed++;
+			st->landed_id = e->take_id;
+			if (st->act_in >= 0 && e->take_id == st->act_id) {
+				struct dpe_act *a = &d->act[st->act_in];
+				if (e->kind == DP_EV_TAKE_DONE && e->switch_tai_ns &&
+				    (!a->landed || e->switch_tai_ns < a->landed_ns)) {
+					a->landed = true;
+					a->landed_ns = e->switch_tai_ns;
+				}
+				st->act_in = -1;
+				continue; /* internal: the model hears CP_SWITCH_EV_ACTIVATED */
+			}
 			if (e->take_id != st->report_id || st->report_id == 0)
 				continue; /* superseded or internal (sender disable) */
 			st->report_id = 0;
 			memset(&ev[n], 0, sizeof(ev[n]));
 			ev[n].out_idx = e->output;
-			ev[n].in_idx = e->source;
+			ev[n].in_idx = e->source < 0 ? -1 : d->src_in[e->source];
 			if (e->kind == DP_EV_TAKE_DONE) {
 				ev[n].kind = CP_SWITCH_EV_TAKE_DONE;
 				ev[n].tai_ns = e->switch_tai_ns;
@@ -597,6 +1031,7 @@ static uint32_t dpe_poll(struct cp_switch *sw, uint64_t now, struct cp_switch_ev
 		if (got < want)
 			break;
 	}
+	act_sync(d, ev, &n, max);
 	return n;
 }
 
@@ -641,6 +1076,8 @@ static const struct cp_switch_ops dpe_ops = {
 	.last_error = dpe_last_error,
 	.start = dpe_start,
 	.engine_stats = dpe_engine_stats,
+	.schedule_input = dpe_schedule_input,
+	.cancel_input = dpe_cancel_input,
 };
 
 static bool has_lcore_arg(const struct cp_dataplane_cfg *dc)
@@ -733,10 +1170,38 @@ int cp_switch_dp_create(const struct cp_config *cfg, struct cp_switch **out, cha
 			d->loss_flow[o][e] = (int16_t)n_flows++;
 		}
 	}
+	/* standby flows and sources of network inputs (receiver activations),
+	 * after everything else so no other index moves; parked until used */
+	for (unsigned k = 0; k < DP_MAX_SOURCES; k++)
+		d->src_in[k] = k < cfg->n_inputs ? (int16_t)k : -1;
+	uint32_t n_src = cfg->n_inputs + d->n_loss_src;
+	for (uint32_t i = 0; i < cfg->n_inputs; i++) {
+		const struct cp_input_cfg *ic = &cfg->input[i];
+		unsigned need = 0;
+		d->sb_src[i] = -1;
+		for (unsigned e = 0; e < CP_ESS_MAX; e++) {
+			d->sb_flow[i][e] = -1;
+			need += d->in_flow[i][e] >= 0;
+		}
+		/* no room: this input's activations are applied in place */
+		if (ic->internal != CP_INTERNAL_NONE || n_src >= DP_MAX_SOURCES ||
+		    n_flows + need > DP_MAX_INPUTS)
+			continue;
+		d->sb_src[i] = (int16_t)n_src;
+		d->src_in[n_src++] = (int16_t)i;
+		for (unsigned e = 0; e < CP_ESS_MAX; e++) {
+			if (d->in_flow[i][e] < 0)
+				continue;
+			d->flow_in[n_flows] = (int16_t)i;
+			d->sb_flow[i][e] = (int16_t)n_flows;
+			park(d, (int16_t)n_flows++);
+		}
+	}
 	d->n_flows = (uint16_t)n_flows;
 	for (uint32_t o = 0; o < cfg->n_outputs; o++) {
 		struct dpe_out *st = &d->out[o];
 		st->want_in = -1;
+		st->act_in = -1;
 		for (unsigned e = 0; e < CP_ESS_MAX; e++) {
 			st->enabled[e] = cfg->output[o].ess[e].present;
 			st->leg[e] = cfg->output[o].ess[e].tr.leg[0];
