@@ -225,6 +225,8 @@ int dp_create(const struct dp_config *cfg, struct dp **out, struct dp_error *err
 		dp->cfg.tx_desc = 1024;
 	if (!dp->cfg.hold_pkts)
 		dp->cfg.hold_pkts = 2048;
+	if (dp->cfg.freeze_inputs && !dp->cfg.freeze_pkts)
+		dp->cfg.freeze_pkts = 4320;
 	if (dp->cfg.hold_pkts & (dp->cfg.hold_pkts - 1u)) {
 		free(dp);
 		return fail(err, -SY_E_RANGE, "hold_pkts must be a power of 2");
@@ -241,7 +243,15 @@ int dp_create(const struct dp_config *cfg, struct dp **out, struct dp_error *err
 		dp->rx_ts_dynfield = off;
 		dp->rx_ts_dynflag = flag;
 	}
-	dp->pkt_pool = rte_pktmbuf_pool_create("dp_pkt", dp->cfg.n_mbufs, 256, 0,
+	/* DP_LOSS_FREEZE: the kept frame and the one being received, per store */
+	uint64_t frz_mbufs = (uint64_t)dp->n_workers * dp->cfg.freeze_inputs * 2u *
+			     dp->cfg.freeze_pkts;
+
+	if (dp->cfg.n_mbufs + frz_mbufs > UINT32_MAX / 2u) {
+		rc = fail(err, -SY_E_RANGE, "freeze_inputs x freeze_pkts too large");
+		goto err;
+	}
+	dp->pkt_pool = rte_pktmbuf_pool_create("dp_pkt", (unsigned)(dp->cfg.n_mbufs + frz_mbufs), 256, 0,
 					       RTE_MBUF_DEFAULT_BUF_SIZE, (int)rte_socket_id());
 	dp->hdr_pool = rte_pktmbuf_pool_create("dp_hdr", dp->cfg.n_hdr_mbufs, 256, 0,
 					       RTE_PKTMBUF_HEADROOM + 128, (int)rte_socket_id());
@@ -298,7 +308,7 @@ int dp_create(const struct dp_config *cfg, struct dp **out, struct dp_error *err
 		}
 		rc = dp_worker_init(wk, dp->cfg.hold_pkts);
 		if (rc < 0) {
-			rc = fail(err, rc, "hold queues: out of memory (hold_pkts %u; -m)",
+			rc = fail(err, rc, "hold queues / freeze stores: out of memory (hold_pkts %u; -m)",
 				  dp->cfg.hold_pkts);
 			goto err;
 		}
@@ -471,6 +481,9 @@ unsigned dp_events_drain(struct dp *dp, struct dp_event *ev, unsigned max)
 void dp_stats_read(struct dp *dp, struct dp_stats *out)
 {
 	memset(out, 0, sizeof(*out));
+	out->pool_avail[0] = rte_mempool_avail_count(dp->pkt_pool);
+	out->pool_avail[1] = rte_mempool_avail_count(dp->hdr_pool);
+	out->pool_avail[2] = rte_mempool_avail_count(dp->ind_pool);
 	for (unsigned w = 0; w < dp->n_workers; w++) {
 		const struct dp_counters *c = &dp->w[w]->cnt;
 
@@ -502,6 +515,8 @@ void dp_stats_read(struct dp *dp, struct dp_stats *out)
 				b->takes += __atomic_load_n(&a->takes, __ATOMIC_RELAXED);
 				b->held_pkts += __atomic_load_n(&a->held_pkts, __ATOMIC_RELAXED);
 				b->hold_timeouts += __atomic_load_n(&a->hold_timeouts,
+								    __ATOMIC_RELAXED);
+				b->freeze_frames += __atomic_load_n(&a->freeze_frames,
 								    __ATOMIC_RELAXED);
 			}
 		}

@@ -108,6 +108,16 @@ struct dp_config {
 	uint32_t hold_pkts;       /* per output flow hold queue (power of 2); 0: 8192 */
 	uint64_t hold_timeout_ns; /* release a held new source; 0: 1.5 frame periods */
 	int32_t tai_utc_offset_s; /* for the TSC->TAI map; SY_TIME_TAI_UTC_DEFAULT_S */
+	/* DP_LOSS_FREEZE: per worker, how many video inputs may have their last
+	 * complete frame kept at once (one per input a freeze output is on;
+	 * more: counted freeze_no_store, the output behaves as follow), and the
+	 * packets of the largest kept frame (0: 4320, 1080p GPM 1200-byte
+	 * payloads; a larger frame is not kept, counted freeze_too_big). The
+	 * packet pool grows by n_workers x freeze_inputs x 2 x freeze_pkts
+	 * mbufs (the kept frame + the one being received; ~2.3 KB each: 20 MB
+	 * per 1080p input). 0 inputs: freeze behaves as follow. */
+	uint16_t freeze_inputs;
+	uint32_t freeze_pkts;
 };
 
 /* ---- routes (dp_publish) ------------------------------------------------ */
@@ -192,6 +202,11 @@ enum dp_loss_mode {
 			 * silence source of the output's format) at its next frame,
 			 * never torn; back to the crosspoint's source at that input's
 			 * next frame when it returns */
+	DP_LOSS_FREEZE, /* repeat the video input's last complete frame (kept by
+			 * reference, no copy) on the output's frame grid, whole
+			 * frames only; audio and ANC slots send nothing; back to
+			 * the input at its next whole frame when it returns (needs
+			 * dp_config.freeze_inputs; without a kept frame: follow) */
 	DP_LOSS_MODE_MAX
 };
 
@@ -341,6 +356,7 @@ struct dp_output_stats {
 	uint64_t takes;
 	uint64_t held_pkts;
 	uint64_t hold_timeouts;
+	uint64_t freeze_frames;   /* video: repeated frames sent (DP_LOSS_FREEZE) */
 };
 
 /* Sum over all workers; filled by dp_stats_read(). */
@@ -348,6 +364,9 @@ struct dp_stats {
 	uint64_t rx_pkts, tx_pkts;
 	uint64_t events_lost;      /* event ring full */
 	uint64_t host_tx_pkts;     /* ARP replies and IGMP reports sent (in tx_pkts too) */
+	/* mbufs free in the packet / header / indirect pools now (caches
+	 * included): back at their start values once flushed, or a leak */
+	uint64_t pool_avail[3];
 	uint64_t drops[DP_DROP_MAX];
 	struct dp_input_stats inputs[DP_MAX_INPUTS];
 	struct dp_output_stats outputs[DP_MAX_OUTPUTS][DP_GROUP_MAX_FLOWS];

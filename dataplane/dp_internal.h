@@ -110,6 +110,7 @@ struct dp_in_rt {
 	uint16_t listener[DP_MAX_FANOUT]; /* output << 2 | slot */
 	uint64_t last_ns;     /* worker TAI clock at its last accepted packet; 0 never */
 	bool lost;
+	uint8_t frz1;         /* freeze store index + 1 (its frames are kept); 0: none */
 };
 
 /* Per output flow slot, worker-owned: continuity and take state. */
@@ -139,6 +140,46 @@ struct dp_slot_rt {
 	uint32_t held_total;
 };
 
+/* DP_LOSS_FREEZE (dp_freeze.c): a frame's packets, kept by reference. */
+struct dp_frz_frame {
+	struct rte_mbuf **m;  /* [cap] received packets (one reference each) */
+	uint32_t *off_ns;     /* [cap] arrival of packet j after the first one */
+	uint32_t n;
+	uint32_t ts;          /* RTP timestamp of field 0 (the frame) */
+	uint32_t ts1;         /* of field 1 (interlaced; else ts) */
+	uint64_t t0_ns;       /* arrival of the first packet */
+	uint16_t next_seq;    /* collecting: the sequence number expected next */
+	bool ok;              /* collecting: whole so far (starts at row 0, no gap) */
+};
+
+/* Per worker store of one video input a freeze output is on. */
+struct dp_frz_store {
+	int16_t input;        /* -1: free */
+	uint8_t kept;         /* f[kept]: the last complete frame (if have) */
+	bool have;
+	uint16_t pinned;      /* outputs repeating f[kept]: it is not replaced */
+	uint16_t hdr_len;     /* headers of its packets (Ethernet .. ext seq) */
+	uint64_t fs_clk_ns;   /* worker clock at the input's last frame start */
+	struct dp_frz_frame f[2]; /* kept, being received */
+};
+
+/* Per output: the repeat in progress. */
+struct dp_frz_out {
+	bool on;              /* repeating the kept frame of store */
+	bool back;            /* the input returned: back at its next whole frame */
+	bool stop;            /* a take started: stop at the end of this repeat */
+	bool held;            /* the input's return frame started during a repeat:
+			       * held in the slot's queue until the repeat ends */
+	uint8_t k;            /* the video slot */
+	uint8_t store;
+	int16_t in;           /* the lost input */
+	uint32_t next;        /* next packet of the current repeat; 0: between */
+	uint32_t adv;         /* output frames from the last one sent to the next */
+	uint64_t start_ns;    /* worker clock: start of the current / next repeat */
+	uint64_t last_start_ns; /* of the last repeat started */
+	uint32_t ts;          /* output RTP timestamp of the current repeat */
+};
+
 struct dp_out_rt {
 	uint32_t take_id;
 	int16_t source;       /* current source */
@@ -155,6 +196,7 @@ struct dp_out_rt {
 	bool subst;           /* on the loss source (or going there) */
 	bool loss_take;       /* the pending take is a loss/restore take */
 	int16_t lost_in;      /* the input whose loss caused subst */
+	struct dp_frz_out frz;
 	struct dp_slot_rt slot[DP_GROUP_MAX_FLOWS];
 };
 
@@ -212,6 +254,10 @@ struct dp_worker {
 		struct dp_txbuf tx[DP_MAX_PORTS];
 		struct rte_mbuf *free_buf[DP_BURST * 2];
 		unsigned n_free;
+		struct dp_frz_store *frz;  /* [n_frz] (dp_freeze.c) */
+		unsigned n_frz;
+		uint32_t frz_cap;          /* packets per kept frame */
+		unsigned n_frozen;         /* outputs repeating now */
 	} rt __rte_cache_aligned;
 
 	struct dp_counters cnt;

@@ -206,6 +206,8 @@ static void load_config(struct run *r, const char *path, json_t **root_out)
 	c->n_hdr_mbufs = (uint32_t)jint(root, "hdr_mbufs", 0);
 	c->hold_pkts = (uint32_t)jint(root, "hold_pkts", 0);
 	c->hold_timeout_ns = (uint64_t)jint(root, "hold_timeout_ns", 0);
+	c->freeze_inputs = (uint16_t)jint(root, "freeze_inputs", 0);
+	c->freeze_pkts = (uint32_t)jint(root, "freeze_pkts", 0);
 	c->tai_utc_offset_s = (int32_t)jint(root, "tai_utc_offset_s", SY_TIME_TAI_UTC_DEFAULT_S);
 	a = json_object_get(root, "ports");
 	json_array_foreach(a, i, v) {
@@ -339,8 +341,11 @@ static void load_config(struct run *r, const char *path, json_t **root_out)
 
 			if (!strcmp(m, "black"))
 				o->on_loss = DP_LOSS_BLACK;
+			else if (!strcmp(m, "freeze"))
+				o->on_loss = DP_LOSS_FREEZE;
 			else if (strcmp(m, "follow"))
-				die("output '%s': on_loss '%s' is not follow or black", o->name, m);
+				die("output '%s': on_loss '%s' is not follow, black or freeze", o->name,
+				    m);
 			if (o->on_loss == DP_LOSS_BLACK) {
 				int ls = find_name(srcs, jstr(v, "loss_source", ""));
 
@@ -359,6 +364,11 @@ static void load_config(struct run *r, const char *path, json_t **root_out)
 		}
 		x->take_id = 0;
 		x->mode = DP_TAKE_IMMEDIATE;
+	}
+	/* freeze outputs without "freeze_inputs": one store per freeze output */
+	if (jint(root, "freeze_inputs", -1) < 0) {
+		for (unsigned o = 0; o < rt->n_outputs; o++)
+			c->freeze_inputs += rt->outputs[o].on_loss == DP_LOSS_FREEZE;
 	}
 	json_array_foreach(json_object_get(root, "takes"), i, v) {
 		struct take *t = &r->takes[r->n_takes++];
@@ -545,16 +555,19 @@ static json_t *stats_json(const struct run *r, const struct dp_stats *st)
 			takes += s->takes;
 			if (r->routes->outputs[i].flow[k].fmt.essence == DP_ESSENCE_NONE)
 				continue;
-			json_array_append_new(fa, json_pack("{s:s,s:I,s:I,s:I,s:I,s:I}",
+			json_array_append_new(fa, json_pack("{s:s,s:I,s:I,s:I,s:I,s:I,s:I}",
 				"essence", dp_essence_name(r->routes->outputs[i].flow[k].fmt.essence),
 				"pkts", (json_int_t)s->pkts, "bytes", (json_int_t)s->bytes,
 				"frames", (json_int_t)s->frames, "held_pkts", (json_int_t)s->held_pkts,
-				"hold_timeouts", (json_int_t)s->hold_timeouts));
+				"hold_timeouts", (json_int_t)s->hold_timeouts,
+				"freeze_frames", (json_int_t)s->freeze_frames));
 		}
 		json_array_append_new(oa, json_pack("{s:s,s:I,s:o}", "name",
 			r->routes->outputs[i].name, "takes", (json_int_t)takes, "flows", fa));
 	}
 	json_object_set_new(o, "outputs", oa);
+	json_object_set_new(o, "pool_avail", json_pack("[I,I,I]", (json_int_t)st->pool_avail[0],
+		(json_int_t)st->pool_avail[1], (json_int_t)st->pool_avail[2]));
 	return o;
 }
 
@@ -586,6 +599,9 @@ int main(int argc, char **argv)
 	rc = dp_create(&r.cfg, &dp, &err);
 	if (rc < 0)
 		return die("%s (%s)", err.text, sy_err_name(rc));
+	struct dp_stats *st0 = calloc(1, sizeof(*st0));
+
+	dp_stats_read(dp, st0); /* pools at the start (leak check: counters.pool_avail) */
 	rc = dp_publish(dp, r.routes, &err);
 	if (rc < 0)
 		return die("initial routes: %s", err.text);
@@ -658,6 +674,10 @@ int main(int argc, char **argv)
 	for (unsigned i = 0; i < r.n_takes; i++)
 		pending += !r.takes[i].done;
 	json_object_set_new(outj, "counters", stats_json(&r, st));
+	json_object_set_new(outj, "pool_avail_start", json_pack("[I,I,I]",
+		(json_int_t)st0->pool_avail[0], (json_int_t)st0->pool_avail[1],
+		(json_int_t)st0->pool_avail[2]));
+	free(st0);
 	json_object_set_new(outj, "events", r.events);
 	json_object_set_new(outj, "refused", r.refused);
 	json_object_set_new(outj, "takes_requested", json_integer(r.n_takes));

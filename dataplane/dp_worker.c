@@ -31,8 +31,9 @@
  * Besides received packets, each iteration runs the internal sources
  * (dp_gen.c: generated packets enter at step 3 through dp_worker_route),
  * and once a millisecond the input-loss check (loss_check: DP_EV_INPUT_LOST,
- * outputs with DP_LOSS_BLACK take their loss source; a packet of a lost
- * input restores it) and the ports' host duties (dp_host.c: ARP/IGMP frames
+ * outputs with DP_LOSS_BLACK take their loss source, DP_LOSS_FREEZE ones
+ * repeat the input's last complete frame (dp_freeze.c: kept per packet,
+ * repeated per iteration); a packet of a lost input restores it) and the ports' host duties (dp_host.c: ARP/IGMP frames
  * are handed to it instead of being dropped as not_ipv4 / not_udp).
  *
  * No allocation (except mbufs from pools), locks, syscalls, logging or
@@ -48,6 +49,7 @@
 #include <rte_mbuf_dyn.h>
 #include <rte_ring.h>
 
+#include "dp_freeze.h"
 #include "dp_internal.h"
 #include "dp_tx.h"
 #include "dp_xbar.h"
@@ -401,6 +403,7 @@ static void input_restored(struct dp_worker *w, const struct dp_snap *s, int16_t
 {
 	w->rt.in[i].lost = false;
 	post_input_event(w, DP_EV_INPUT_RESTORED, i, now_ns);
+	dp_freeze_restored(w, i);
 	/* outputs showing the loss source because of it: back to the
 	 * crosspoint's source, at that input's next whole frame */
 	for (unsigned o = 0; o < s->r.n_outputs; o++) {
@@ -432,6 +435,7 @@ static void loss_check(struct dp_worker *w, const struct dp_snap *s, uint64_t no
 				continue;
 			dp_xbar_loss_take(w, o, out->loss_source, true, (int16_t)i);
 		}
+		dp_freeze_lost(w, s, (int16_t)i, now_ns);
 	}
 }
 
@@ -467,6 +471,8 @@ static void process_pkt(struct dp_worker *w, const struct dp_snap *s, uint16_t p
 	w->rt.in[pi.input].last_ns = burst_ns;
 	if (unlikely(w->rt.in[pi.input].lost))
 		input_restored(w, s, pi.input, burst_ns);
+	if (unlikely(w->rt.in[pi.input].frz1))
+		dp_freeze_keep(w, m, &pi, burst_ns);
 	dp_worker_route(w, s, m, &pi);
 }
 
@@ -565,6 +571,7 @@ static void apply_snap(struct dp_worker *w, const struct dp_snap *s)
 	for (unsigned i = 0; i < s->r.n_inputs; i++) {
 		if (old == NULL || i >= old->r.n_inputs ||
 		    memcmp(&old->r.inputs[i], &s->r.inputs[i], sizeof(s->r.inputs[i])) != 0) {
+			dp_freeze_input_reset(w, (int16_t)i);
 			w->rt.in[i].have_ts = false;
 			w->rt.in[i].in_frame = false;
 			w->rt.gen[i].active = false;
@@ -655,6 +662,7 @@ static inline void process_burst(struct dp_worker *w, uint16_t port, struct rte_
 	const struct dp_snap *s = w->rt.snap;
 
 	w->cnt.rx_pkts += n;
+	w->rt.burst_tai_ns = burst_ns;
 	if (unlikely(s == NULL)) {
 		w->cnt.drops[DP_DROP_no_route] += n;
 		rte_pktmbuf_free_bulk(pkts, n);
@@ -705,6 +713,8 @@ void dp_worker_iter(struct dp_worker *w, unsigned *rx)
 		}
 		if (w->rt.snap->n_gen[w->idx])
 			dp_gen_run(w, now);
+		if (unlikely(w->rt.n_frozen))
+			dp_freeze_run(w, w->rt.snap, now);
 	}
 	iter_end(w);
 	rte_rcu_qsbr_quiescent(dp->qs, w->idx);
@@ -724,6 +734,7 @@ void dp_worker_flush(struct dp_worker *w)
 			}
 		}
 	}
+	dp_freeze_release_all(w);
 	for (unsigned p = 0; p < w->dp->n_ports; p++)
 		tx_flush_port(w, p);
 	if (w->rt.n_free) {
@@ -776,12 +787,13 @@ int dp_worker_init(struct dp_worker *w, uint32_t hold_pkts)
 			sl->hold_mask = hold_pkts - 1u;
 		}
 	}
-	return 0;
+	return dp_freeze_init(w);
 }
 
 void dp_worker_fini(struct dp_worker *w)
 {
 	dp_host_fini(w);
+	dp_freeze_fini(w);
 	for (unsigned o = 0; o < DP_MAX_OUTPUTS; o++) {
 		for (unsigned k = 0; k < DP_GROUP_MAX_FLOWS; k++) {
 			rte_free(w->rt.out[o].slot[k].hold);

@@ -20,6 +20,7 @@
 
 #include <rte_ring.h>
 
+#include "dp_freeze.h"
 #include "dp_tx.h"
 #include "dp_xbar.h"
 #include "sy_bytes.h"
@@ -148,6 +149,7 @@ void dp_xbar_rebuild_listeners(struct dp_worker *w)
 			}
 		}
 	}
+	dp_freeze_assign(w);
 }
 
 void dp_xbar_post_event(struct dp_worker *w, const struct dp_event *ev)
@@ -295,6 +297,7 @@ static void begin_take(struct dp_worker *w, unsigned o, int16_t source, enum dp_
 		if (sl->done)
 			sl->new_in = -1;
 	}
+	dp_freeze_take(w, o); /* a frozen output: the repeat in progress ends whole */
 	bool all = true;
 
 	for (unsigned k = 0; k < DP_GROUP_MAX_FLOWS; k++)
@@ -398,6 +401,12 @@ enum dp_act dp_xbar_decide(struct dp_worker *w, const struct dp_snap *s, unsigne
 	uint64_t now = w->rt.now_ns;
 
 	*rel = false;
+	if (unlikely(ort->frz.on)) {
+		enum dp_act a;
+
+		if (dp_freeze_decide(w, s, o, k, pi, &a))
+			return a;
+	}
 	if (ort->pending && !ort->armed && now >= ort->not_before_ns)
 		arm(w, s, o, now);
 
