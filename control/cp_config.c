@@ -319,9 +319,10 @@ static bool parse_io(struct cp_json_rd *rd, const json_t *root, struct cp_config
 			    cp_json_str(rd, o, "on_loss", false, on_loss, sizeof(on_loss)) &&
 			    parse_essences(rd, o, true, oc->ess)) {
 				oc->loss_black = !strcmp(on_loss, "black");
-				if (!oc->loss_black && strcmp(on_loss, "follow"))
-					cp_json_fail(rd, "on_loss", "'%s' is not follow or black",
-						     on_loss);
+				oc->loss_freeze = !strcmp(on_loss, "freeze");
+				if (!oc->loss_black && !oc->loss_freeze && strcmp(on_loss, "follow"))
+					cp_json_fail(rd, "on_loss",
+						     "'%s' is not follow, black or freeze", on_loss);
 				else
 					c->n_outputs++;
 			}

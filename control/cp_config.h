@@ -79,6 +79,8 @@ struct cp_output_cfg {
 	bool restamp;      /* "restamp": continuous RTP timestamps across takes */
 	bool loss_black;   /* "on_loss": "black" (else "follow"): black + silence while
 			    * an input of its source is lost, back when it returns */
+	bool loss_freeze;  /* "on_loss": "freeze": repeat the source's last complete
+			    * video frame (audio/ANC silent) until it returns */
 };
 
 /* The "dataplane" section: how the DPDK engine starts (cp_config_dp.c). */

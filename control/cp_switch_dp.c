@@ -59,6 +59,7 @@
 #include "cp_switch.h"
 #include "dp.h"
 #include "sy_err.h"
+#include "sy_rfc4175.h"
 #include "sy_time.h"
 
 #define DPE_EVENTS_MAX 64u
@@ -302,7 +303,9 @@ static void build_routes(struct dpe *d, struct dp_routes *r)
 		out->port = (uint16_t)oc->dp_port;
 		out->restamp = oc->restamp;
 		out->udp_csum = DP_UDP_CSUM_UPDATE;
-		out->on_loss = d->loss_src[o] >= 0 ? DP_LOSS_BLACK : DP_LOSS_FOLLOW;
+		out->on_loss = d->loss_src[o] >= 0 ? DP_LOSS_BLACK
+			       : oc->loss_freeze  ? DP_LOSS_FREEZE
+						  : DP_LOSS_FOLLOW;
 		out->loss_source = d->loss_src[o];
 		bool any = false;
 		for (unsigned e = 0; e < CP_ESS_MAX; e++)
@@ -1236,6 +1239,23 @@ int cp_switch_dp_create(const struct cp_config *cfg, struct cp_switch **out, cha
 	dcfg->hold_pkts = dc->hold_pkts;
 	dcfg->hold_timeout_ns = dc->hold_timeout_ns;
 	dcfg->tai_utc_offset_s = cfg->tai_utc_offset_s;
+	/* freeze: one kept frame per network input an output may freeze on,
+	 * sized for the largest video format in the config */
+	for (uint32_t o = 0; o < cfg->n_outputs; o++)
+		if (cfg->output[o].loss_freeze) {
+			dcfg->freeze_inputs = (uint16_t)cfg->n_inputs;
+			break;
+		}
+	for (uint32_t i = 0; dcfg->freeze_inputs && i < cfg->n_inputs; i++) {
+		const struct cp_essence_cfg *v = &cfg->input[i].ess[CP_ESS_VIDEO];
+		/* row-aligned 1000-octet packets: at least as many as senders using
+		 * 1000-1400-octet packets, row-aligned or not, need */
+		uint32_t n = v->present ? sy_rfc4175_pkts_per_frame(&v->video, 1000,
+								 SY_RFC4175_LAYOUT_ROW)
+					: 0;
+		if (n > dcfg->freeze_pkts)
+			dcfg->freeze_pkts = n;
+	}
 	struct dp_error de = {0};
 	eal_used = true;
 	rc = dp_create(dcfg, &d->dp, &de);

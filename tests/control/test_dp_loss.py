@@ -98,6 +98,8 @@ cfg = {
          'video': {'format': '320x180p50', 'legs': leg('239.20.0.1')}},
         {'id': 'aux', 'input': 'cam1', 'on_loss': 'follow', 'port': 'out',
          'video': {'format': '320x180p50', 'legs': leg('239.20.0.2')}},
+        {'id': 'frz', 'input': 'cam1', 'on_loss': 'freeze', 'port': 'out', 'restamp': True,
+         'video': {'format': '320x180p50', 'legs': leg('239.20.0.3')}},
     ],
 }
 dptest.write_config(wd + '/cfg.json', cfg)
@@ -113,7 +115,7 @@ try:
             p = '%s/out_%d.sdp' % (wd, len(sdps))
             open(p, 'wb').write(raw)
             sdps.append(p)
-    check(len(sdps) == 2, 'IS-05 serves both output SDPs')
+    check(len(sdps) == 3, 'IS-05 serves the three output SDPs')
 
     snd.t.start()
     check(snd.paused.wait(10), 'sender reached the pause')
@@ -163,6 +165,19 @@ def runs(flow):
 
 pgm = dptest.video_flow(rep, '239.20.0.1:5004')
 aux = dptest.video_flow(rep, '239.20.0.2:5004')
+frz = dptest.video_flow(rep, '239.20.0.3:5004')
+check(frz is not None, 'the freeze output flow is in the capture')
+if frz:
+    # freeze: cam1 0..39, frame 39 repeated through the pause, then 40..99
+    r, ctr, torn = runs(frz)
+    dedup = [c for k, c in enumerate(ctr) if k == 0 or c != ctr[k - 1]]
+    check(len(r) == 1 and r[0][0] == 'cam1', 'frz: every frame is a cam1 frame (stamped): %s'
+          % [(k if k == 'cam1' else k[:8], n) for k, n in r])
+    check(dedup == list(range(N)), 'frz: cam1 frames 0..%d in order' % (N - 1))
+    check(14 <= ctr.count(PAUSE_AFTER - 1) <= 21,
+          'frz: frame %d held through the 400 ms pause (%d times)'
+          % (PAUSE_AFTER - 1, ctr.count(PAUSE_AFTER - 1)))
+    check(torn == 0, 'frz: no torn or incomplete frame (%d)' % torn)
 check(pgm is not None and aux is not None, 'both output flows in the capture')
 if pgm and aux:
     r, ctr, torn = runs(pgm)
