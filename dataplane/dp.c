@@ -24,10 +24,7 @@
 #include "sy_err.h"
 #include "sy_time.h"
 
-static int fail(struct dp_error *err, int code, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int fail(struct dp_error *err, int code, const char *fmt, ...)
+int dp_error_set(struct dp_error *err, int code, const char *fmt, ...)
 {
 	if (err != NULL) {
 		va_list ap;
@@ -116,13 +113,13 @@ static int port_setup(struct dp *dp, unsigned i, struct dp_error *err)
 	dev_name(pc->devargs, name, sizeof(name));
 	rc = rte_eth_dev_get_port_by_name(name, &pid);
 	if (rc < 0)
-		return fail(err, rc, "port %u '%s': device '%s' not found (check its devargs)", i,
+		return dp_error_set(err, rc, "port %u '%s': device '%s' not found (check its devargs)", i,
 			    pc->name, name);
 	rc = rte_eth_dev_info_get(pid, &info);
 	if (rc < 0)
-		return fail(err, rc, "port %u '%s': no device info", i, pc->name);
+		return dp_error_set(err, rc, "port %u '%s': no device info", i, pc->name);
 	if (info.max_tx_queues < dp->n_workers)
-		return fail(err, -SY_E_RANGE, "port %u '%s': %u tx queues, %u workers need one each",
+		return dp_error_set(err, -SY_E_RANGE, "port %u '%s': %u tx queues, %u workers need one each",
 			    i, pc->name, info.max_tx_queues, dp->n_workers);
 	memset(&conf, 0, sizeof(conf));
 	if (pc->rx_timestamps) {
@@ -135,27 +132,27 @@ static int port_setup(struct dp *dp, unsigned i, struct dp_error *err)
 	}
 	rc = rte_eth_dev_configure(pid, 1, (uint16_t)dp->n_workers, &conf);
 	if (rc < 0)
-		return fail(err, rc, "port %u '%s': configure failed: %s", i, pc->name,
+		return dp_error_set(err, rc, "port %u '%s': configure failed: %s", i, pc->name,
 			    strerror(-rc));
 	uint16_t nrx = dp->cfg.rx_desc, ntx = dp->cfg.tx_desc;
 
 	rc = rte_eth_dev_adjust_nb_rx_tx_desc(pid, &nrx, &ntx);
 	if (rc < 0)
-		return fail(err, rc, "port %u: descriptor counts", i);
+		return dp_error_set(err, rc, "port %u: descriptor counts", i);
 	rc = rte_eth_rx_queue_setup(pid, 0, nrx, (unsigned)rte_eth_dev_socket_id(pid), NULL,
 				    dp->pkt_pool);
 	if (rc < 0)
-		return fail(err, rc, "port %u '%s': rx queue: %s", i, pc->name, strerror(-rc));
+		return dp_error_set(err, rc, "port %u '%s': rx queue: %s", i, pc->name, strerror(-rc));
 	for (unsigned q = 0; q < dp->n_workers; q++) {
 		rc = rte_eth_tx_queue_setup(pid, (uint16_t)q, ntx,
 					    (unsigned)rte_eth_dev_socket_id(pid), NULL);
 		if (rc < 0)
-			return fail(err, rc, "port %u '%s': tx queue %u: %s", i, pc->name, q,
+			return dp_error_set(err, rc, "port %u '%s': tx queue %u: %s", i, pc->name, q,
 				    strerror(-rc));
 	}
 	rc = rte_eth_dev_start(pid);
 	if (rc < 0)
-		return fail(err, rc, "port %u '%s': start: %s", i, pc->name, strerror(-rc));
+		return dp_error_set(err, rc, "port %u '%s': start: %s", i, pc->name, strerror(-rc));
 	(void)rte_eth_promiscuous_enable(pid); /* multicast; not all PMDs have it */
 	(void)rte_eth_allmulticast_enable(pid);
 	if (rte_eth_macaddr_get(pid, &mac) == 0)
@@ -186,7 +183,7 @@ static int eal_init(struct dp *dp, struct dp_error *err)
 	argv[argc] = NULL;
 	rc = rte_eal_init(argc, argv);
 	if (rc < 0)
-		return fail(err, -rte_errno, "EAL initialisation failed: %s",
+		return dp_error_set(err, -rte_errno, "EAL initialisation failed: %s",
 			    rte_strerror(rte_errno));
 	dp->eal_done = true;
 	return 0;
@@ -200,20 +197,20 @@ int dp_create(const struct dp_config *cfg, struct dp **out, struct dp_error *err
 
 	*out = NULL;
 	if (cfg->n_ports == 0 || cfg->n_ports > DP_MAX_PORTS)
-		return fail(err, -SY_E_RANGE, "1..%u ports needed, got %u", DP_MAX_PORTS,
+		return dp_error_set(err, -SY_E_RANGE, "1..%u ports needed, got %u", DP_MAX_PORTS,
 			    cfg->n_ports);
 	if (cfg->n_workers == 0 || cfg->n_workers > DP_MAX_WORKERS)
-		return fail(err, -SY_E_RANGE, "1..%u workers needed, got %u", DP_MAX_WORKERS,
+		return dp_error_set(err, -SY_E_RANGE, "1..%u workers needed, got %u", DP_MAX_WORKERS,
 			    cfg->n_workers);
 	if (cfg->n_eal_args == 0 || cfg->n_eal_args > DP_MAX_EAL_ARGS)
-		return fail(err, -SY_E_RANGE, "EAL arguments: argv[0] at least");
+		return dp_error_set(err, -SY_E_RANGE, "EAL arguments: argv[0] at least");
 	for (unsigned i = 0; i < cfg->n_ports; i++)
 		if (cfg->ports[i].worker >= cfg->n_workers)
-			return fail(err, -SY_E_RANGE, "port %u: worker %u does not exist", i,
+			return dp_error_set(err, -SY_E_RANGE, "port %u: worker %u does not exist", i,
 				    cfg->ports[i].worker);
 	dp = calloc(1, sizeof(*dp));
 	if (dp == NULL)
-		return fail(err, -ENOMEM, "out of memory");
+		return dp_error_set(err, -ENOMEM, "out of memory");
 	dp->cfg = *cfg;
 	if (!dp->cfg.n_mbufs)
 		dp->cfg.n_mbufs = 8191;
@@ -229,7 +226,7 @@ int dp_create(const struct dp_config *cfg, struct dp **out, struct dp_error *err
 		dp->cfg.freeze_pkts = 4320;
 	if (dp->cfg.hold_pkts & (dp->cfg.hold_pkts - 1u)) {
 		free(dp);
-		return fail(err, -SY_E_RANGE, "hold_pkts must be a power of 2");
+		return dp_error_set(err, -SY_E_RANGE, "hold_pkts must be a power of 2");
 	}
 	dp->n_workers = cfg->n_workers;
 	dp->n_ports = (uint16_t)cfg->n_ports;
@@ -248,7 +245,7 @@ int dp_create(const struct dp_config *cfg, struct dp **out, struct dp_error *err
 			     dp->cfg.freeze_pkts;
 
 	if (dp->cfg.n_mbufs + frz_mbufs > UINT32_MAX / 2u) {
-		rc = fail(err, -SY_E_RANGE, "freeze_inputs x freeze_pkts too large");
+		rc = dp_error_set(err, -SY_E_RANGE, "freeze_inputs x freeze_pkts too large");
 		goto err;
 	}
 	dp->pkt_pool = rte_pktmbuf_pool_create("dp_pkt", (unsigned)(dp->cfg.n_mbufs + frz_mbufs), 256, 0,
@@ -258,7 +255,7 @@ int dp_create(const struct dp_config *cfg, struct dp **out, struct dp_error *err
 	dp->ind_pool = rte_pktmbuf_pool_create("dp_ind", dp->cfg.n_hdr_mbufs, 256, 0, 0,
 					       (int)rte_socket_id());
 	if (!dp->pkt_pool || !dp->hdr_pool || !dp->ind_pool) {
-		rc = fail(err, -ENOMEM, "mbuf pools: %s (give EAL more memory: -m)",
+		rc = dp_error_set(err, -ENOMEM, "mbuf pools: %s (give EAL more memory: -m)",
 			  rte_strerror(rte_errno));
 		goto err;
 	}
@@ -271,7 +268,7 @@ int dp_create(const struct dp_config *cfg, struct dp **out, struct dp_error *err
 
 	dp->qs = rte_zmalloc("dp_qs", qsz, RTE_CACHE_LINE_SIZE);
 	if (dp->qs == NULL || rte_rcu_qsbr_init(dp->qs, dp->n_workers) != 0) {
-		rc = fail(err, -ENOMEM, "RCU state");
+		rc = dp_error_set(err, -ENOMEM, "RCU state");
 		goto err;
 	}
 	unsigned lcore = rte_get_next_lcore(-1, 1, 0);
@@ -281,7 +278,7 @@ int dp_create(const struct dp_config *cfg, struct dp **out, struct dp_error *err
 		char nm[32];
 
 		if (wk == NULL) {
-			rc = fail(err, -ENOMEM, "worker state");
+			rc = dp_error_set(err, -ENOMEM, "worker state");
 			goto err;
 		}
 		dp->w[w] = wk;
@@ -303,12 +300,12 @@ int dp_create(const struct dp_config *cfg, struct dp **out, struct dp_error *err
 						   (int)rte_socket_id(),
 						   RING_F_SP_ENQ | RING_F_SC_DEQ);
 		if (!wk->cmd_ring || !wk->ev_ring) {
-			rc = fail(err, -ENOMEM, "rings: %s", rte_strerror(rte_errno));
+			rc = dp_error_set(err, -ENOMEM, "rings: %s", rte_strerror(rte_errno));
 			goto err;
 		}
 		rc = dp_worker_init(wk, dp->cfg.hold_pkts);
 		if (rc < 0) {
-			rc = fail(err, rc, "hold queues / freeze stores: out of memory (hold_pkts %u; -m)",
+			rc = dp_error_set(err, rc, "hold queues / freeze stores: out of memory (hold_pkts %u; -m)",
 				  dp->cfg.hold_pkts);
 			goto err;
 		}
@@ -418,10 +415,10 @@ int dp_publish(struct dp *dp, const struct dp_routes *routes, struct dp_error *e
 	if (err)
 		err->code = 0;
 	if (dp->n_retired == DP_RETIRED_MAX && dp_reclaim(dp) == DP_RETIRED_MAX)
-		return fail(err, -EBUSY, "too many snapshots waiting for reclamation");
+		return dp_error_set(err, -EBUSY, "too many snapshots waiting for reclamation");
 	s = rte_zmalloc("dp_snap", sizeof(*s), RTE_CACHE_LINE_SIZE);
 	if (s == NULL)
-		return fail(err, -ENOMEM, "out of memory for a snapshot");
+		return dp_error_set(err, -ENOMEM, "out of memory for a snapshot");
 	rc = dp_snap_build(dp, routes, s, err);
 	if (rc == 0)
 		rc = dp_gen_attach(dp, s, err);

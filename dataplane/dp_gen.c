@@ -66,21 +66,6 @@
  * gen_late; less is sent late but continuous */
 #define DP_GEN_AUDIO_LATE_NS 20000000u
 
-static int fail(struct dp_error *err, int code, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int fail(struct dp_error *err, int code, const char *fmt, ...)
-{
-	if (err != NULL) {
-		va_list ap;
-
-		va_start(ap, fmt);
-		vsnprintf(err->text, sizeof(err->text), fmt, ap);
-		va_end(ap);
-		err->code = code;
-	}
-	return code;
-}
 
 static void no_free(void *addr, void *opaque)
 {
@@ -194,7 +179,7 @@ static int prep_moving(struct dp_gen_asset *a, struct dp_error *err)
 
 	if (a->mini_len == 0 || a->n_phase == 0 || sy_stamp_geometry(f, &geo) < 0 ||
 	    sy_stamp_geometry(&a->mini, &geo) < 0)
-		return fail(err, -SY_E_UNSUPPORTED,
+		return dp_error_set(err, -SY_E_UNSUPPORTED,
 			    "moving pattern: format too small for the stamp (320 x 32 minimum)");
 	/* stamp block rows in a 32-line frame: scan lines 0 and block_h */
 	a->mini_row[0] = 0;
@@ -204,14 +189,14 @@ static int prep_moving(struct dp_gen_asset *a, struct dp_error *err)
 	tmp = malloc(a->mini_len);
 	if (a->box == NULL || a->stamp == NULL || tmp == NULL) {
 		free(tmp);
-		return fail(err, -ENOMEM, "moving pattern: out of memory (EAL -m)");
+		return dp_error_set(err, -ENOMEM, "moving pattern: out of memory (EAL -m)");
 	}
 	sy_pattern_box(&a->mini, 0, &box);
 	for (uint32_t ph = 0; ph < a->n_phase; ph++) {
 		rc = sy_pattern_render(&a->mini, SY_PATTERN_MOVING, ph, tmp, a->mini_len);
 		if (rc < 0) {
 			free(tmp);
-			return fail(err, rc, "moving pattern: %s", sy_err_str(rc));
+			return dp_error_set(err, rc, "moving pattern: %s", sy_err_str(rc));
 		}
 		memcpy(a->box + (size_t)ph * a->row_bytes, tmp + box.y / pg.lines * a->row_bytes,
 		       a->row_bytes);
@@ -254,7 +239,7 @@ static int prep_video(const struct dp *dp, struct dp_gen_asset *a, struct dp_err
 	int rc = sy_pattern_check_format(f);
 
 	if (rc < 0)
-		return fail(err, rc, "input '%s': no test pattern for this video format: %s",
+		return dp_error_set(err, rc, "input '%s': no test pattern for this video format: %s",
 			    in->name, sy_err_str(rc));
 	a->vfmt = *f;
 	a->field_rate = f->rate;
@@ -265,9 +250,9 @@ static int prep_video(const struct dp *dp, struct dp_gen_asset *a, struct dp_err
 	a->frame_len = sy_format_frame_bytes(f);
 	rc = sy_rfc4175_packer_init(&pk, f, 1200, SY_RFC4175_LAYOUT_ROW);
 	if (rc < 0)
-		return fail(err, rc, "input '%s': packetizer: %s", in->name, sy_err_str(rc));
+		return dp_error_set(err, rc, "input '%s': packetizer: %s", in->name, sy_err_str(rc));
 	if (in->gen == DP_GEN_MOVING && f->packing != SY_PACKING_GPM)
-		return fail(err, -SY_E_UNSUPPORTED,
+		return dp_error_set(err, -SY_E_UNSUPPORTED,
 			    "input '%s': the moving pattern needs GPM packing (a packet per row part)",
 			    in->name);
 	a->n_pkts = sy_rfc4175_packer_pkts_per_frame(&pk);
@@ -275,17 +260,17 @@ static int prep_video(const struct dp *dp, struct dp_gen_asset *a, struct dp_err
 
 	rc = sy_st2110_21_model_init(&m, f, per_field, SY_ST2110_21_GAPPED);
 	if (rc < 0)
-		return fail(err, rc, "input '%s': ST 2110-21 model: %s", in->name, sy_err_str(rc));
+		return dp_error_set(err, rc, "input '%s': ST 2110-21 model: %s", in->name, sy_err_str(rc));
 	uint64_t tro = m.tro_default_round_ns, t_field = sy_st2110_21_ratio_floor(m.t_frame_ns);
 
 	a->frame = zalloc(a->frame_len);
 	a->pkt = zalloc((size_t)a->n_pkts * sizeof(*a->pkt));
 	if (a->frame == NULL || a->pkt == NULL)
-		return fail(err, -ENOMEM, "input '%s': out of memory for its frame (EAL -m)",
+		return dp_error_set(err, -ENOMEM, "input '%s': out of memory for its frame (EAL -m)",
 			    in->name);
 	rc = sy_pattern_render(f, kinds[in->gen], 0, a->frame, a->frame_len);
 	if (rc < 0)
-		return fail(err, rc, "input '%s': render: %s", in->name, sy_err_str(rc));
+		return dp_error_set(err, rc, "input '%s': render: %s", in->name, sy_err_str(rc));
 	if (in->gen == DP_GEN_MOVING && (rc = prep_moving(a, err)) < 0)
 		return rc;
 
@@ -294,16 +279,16 @@ static int prep_video(const struct dp *dp, struct dp_gen_asset *a, struct dp_err
 		struct dp_gen_pkt *p = &a->pkt[i];
 
 		if (!sy_rfc4175_packer_next(&pk, &plan))
-			return fail(err, -SY_E_STATE, "input '%s': packer ended early", in->name);
+			return dp_error_set(err, -SY_E_STATE, "input '%s': packer ended early", in->name);
 		uint32_t hdrs = SY_RFC4175_EXT_SEQ_BYTES + SY_RFC4175_SRD_BYTES * plan.n_seg;
 
 		if (RTP_OFF + RTP_HDR + hdrs > DP_GEN_HDR_MAX)
-			return fail(err, -SY_E_UNSUPPORTED, "input '%s': too many SRDs per packet",
+			return dp_error_set(err, -SY_E_UNSUPPORTED, "input '%s': too many SRDs per packet",
 				    in->name);
 		for (unsigned k = 1; k < plan.n_seg; k++)
 			if (plan.seg[k].frame_offset !=
 			    plan.seg[k - 1].frame_offset + plan.seg[k - 1].len_bytes)
-				return fail(err, -SY_E_UNSUPPORTED,
+				return dp_error_set(err, -SY_E_UNSUPPORTED,
 					    "input '%s': packet segments not contiguous", in->name);
 		a->rtp_hdr_off = build_hdr(dp, in, p->hdr, hdrs + plan.data_bytes, plan.marker);
 		sy_rfc4175_write_headers(&plan, 0, p->hdr + RTP_OFF + RTP_HDR, hdrs);
@@ -336,17 +321,17 @@ static int prep_audio(const struct dp *dp, struct dp_gen_asset *a, struct dp_err
 	if (rc == 0)
 		rc = sy_st2110_30_packet_bytes(f, &a->audio_bytes);
 	if (rc < 0)
-		return fail(err, rc, "input '%s': audio format: %s", in->name, sy_err_str(rc));
+		return dp_error_set(err, rc, "input '%s': audio format: %s", in->name, sy_err_str(rc));
 	a->rate_hz = f->rate_hz;
 	t = malloc(sizeof(*t));
 	if (t == NULL)
-		return fail(err, -ENOMEM, "out of memory");
+		return dp_error_set(err, -ENOMEM, "out of memory");
 	rc = sy_tone_init(t, f);
 	for (uint32_t ch = 0; rc == 0 && in->gen == DP_GEN_TONE && ch < f->channels; ch++)
 		rc = sy_tone_set(t, ch, SY_TONE_ALIGN_HZ, SY_TONE_ALIGN_MDB);
 	if (rc < 0) {
 		free(t);
-		return fail(err, rc, "input '%s': tone: %s", in->name, sy_err_str(rc));
+		return dp_error_set(err, rc, "input '%s': tone: %s", in->name, sy_err_str(rc));
 	}
 	if (in->gen == DP_GEN_TONE)
 		per = t->ch[0].frames; /* every channel the same table */
@@ -366,7 +351,7 @@ static int prep_audio(const struct dp *dp, struct dp_gen_asset *a, struct dp_err
 	a->audio = zalloc((size_t)a->n_audio * a->audio_bytes);
 	if (a->pkt == NULL || a->audio == NULL) {
 		free(t);
-		return fail(err, -ENOMEM, "input '%s': out of memory (EAL -m)", in->name);
+		return dp_error_set(err, -ENOMEM, "input '%s': out of memory (EAL -m)", in->name);
 	}
 	for (uint32_t j = 0; j < a->n_audio; j++)
 		sy_tone_write(t, a->audio + (size_t)j * a->audio_bytes, a->spp, (uint64_t)j * a->spp);
@@ -438,11 +423,11 @@ static int asset_get(struct dp *dp, const struct dp_input *in, unsigned idx,
 	if (dp->n_gen_assets == DP_GEN_ASSETS_MAX)
 		dp_gen_gc(dp);
 	if (dp->n_gen_assets == DP_GEN_ASSETS_MAX)
-		return fail(err, -ENOSPC, "input '%s': %u internal source configurations in use",
+		return dp_error_set(err, -ENOSPC, "input '%s': %u internal source configurations in use",
 			    in->name, DP_GEN_ASSETS_MAX);
 	a = zalloc(sizeof(*a));
 	if (a == NULL)
-		return fail(err, -ENOMEM, "out of memory");
+		return dp_error_set(err, -ENOMEM, "out of memory");
 	a->cfg = *in;
 	a->input = (int16_t)idx;
 	a->essence = in->fmt.essence;

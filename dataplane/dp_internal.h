@@ -92,6 +92,11 @@ static inline uint32_t dp_flow_hash(uint32_t dst_ip, uint16_t dst_port)
 }
 
 /* Build a snapshot from routes (validation included). Control thread. */
+/* Fill err (may be NULL) with code and a sentence; returns code (dp.c). The
+ * one helper behind every dp_error the dataplane returns. */
+int dp_error_set(struct dp_error *err, int code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
 int dp_snap_build(const struct dp *dp, const struct dp_routes *r, struct dp_snap *s,
 		  struct dp_error *err);
 

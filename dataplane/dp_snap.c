@@ -154,21 +154,6 @@ int dp_format_match(const struct dp_format *out_fmt, const struct dp_format *src
 	return -SY_E_FORMAT;
 }
 
-static int fail(struct dp_error *err, int code, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int fail(struct dp_error *err, int code, const char *fmt, ...)
-{
-	if (err != NULL) {
-		va_list ap;
-
-		va_start(ap, fmt);
-		vsnprintf(err->text, sizeof(err->text), fmt, ap);
-		va_end(ap);
-		err->code = code;
-	}
-	return code;
-}
 
 static uint64_t period_ns(struct sy_rate r)
 {
@@ -181,22 +166,22 @@ static int derive_input(const struct dp *dp, const struct dp_input *in, unsigned
 	int rc;
 
 	if (in->port >= dp->n_ports)
-		return fail(err, -SY_E_RANGE, "input %u '%s': port %u does not exist", i,
+		return dp_error_set(err, -SY_E_RANGE, "input %u '%s': port %u does not exist", i,
 			    in->name, in->port);
 	if (in->kind >= DP_INPUT_KIND_MAX)
-		return fail(err, -SY_E_RANGE, "input %u '%s': kind invalid", i, in->name);
+		return dp_error_set(err, -SY_E_RANGE, "input %u '%s': kind invalid", i, in->name);
 	if (in->kind == DP_INPUT_INTERNAL) {
 		if (in->gen >= DP_GEN_MAX)
-			return fail(err, -SY_E_RANGE, "input %u '%s': internal source kind invalid",
+			return dp_error_set(err, -SY_E_RANGE, "input %u '%s': internal source kind invalid",
 				    i, in->name);
 		if (dp_gen_essence(in->gen) != in->fmt.essence)
-			return fail(err, -SY_E_FORMAT,
+			return dp_error_set(err, -SY_E_FORMAT,
 				    "input %u '%s': internal source '%s' makes %s, the input's format is %s",
 				    i, in->name, dp_gen_name(in->gen),
 				    dp_essence_name(dp_gen_essence(in->gen)),
 				    dp_essence_name(in->fmt.essence));
 	} else if (in->key.dst_ip == 0 || in->key.dst_port == 0) {
-		return fail(err, -SY_E_RANGE, "input %u '%s': destination address/port missing",
+		return dp_error_set(err, -SY_E_RANGE, "input %u '%s': destination address/port missing",
 			    i, in->name);
 	}
 	memset(si, 0, sizeof(*si));
@@ -208,12 +193,12 @@ static int derive_input(const struct dp *dp, const struct dp_input *in, unsigned
 	case DP_ESSENCE_VIDEO:
 		rc = sy_format_validate(&in->fmt.video);
 		if (rc < 0)
-			return fail(err, rc, "input %u '%s': video format invalid: %s", i,
+			return dp_error_set(err, rc, "input %u '%s': video format invalid: %s", i,
 				    in->name, sy_err_str(rc));
 		si->vfmt = in->fmt.video;
 		rc = sy_fastpath_video_init(&in->fmt.video, &si->fast);
 		if (rc < 0)
-			return fail(err, rc, "input %u '%s': video format has no pgroup", i,
+			return dp_error_set(err, rc, "input %u '%s': video format has no pgroup", i,
 				    in->name);
 		si->interlaced = in->fmt.video.interlaced;
 		si->clock_hz = SY_TIME_VIDEO_HZ;
@@ -222,21 +207,21 @@ static int derive_input(const struct dp *dp, const struct dp_input *in, unsigned
 	case DP_ESSENCE_AUDIO:
 		rc = sy_st2110_30_packet_bytes(&in->fmt.audio, &si->audio_bytes);
 		if (rc < 0)
-			return fail(err, rc, "input %u '%s': audio format invalid: %s", i,
+			return dp_error_set(err, rc, "input %u '%s': audio format invalid: %s", i,
 				    in->name, sy_err_str(rc));
 		si->clock_hz = in->fmt.audio.rate_hz;
 		si->period_ns = in->fmt.audio.ptime_ns;
 		break;
 	case DP_ESSENCE_ANC:
 		if (in->fmt.anc_rate.num == 0 || in->fmt.anc_rate.den == 0)
-			return fail(err, -SY_E_FORMAT, "input %u '%s': ANC rate missing", i,
+			return dp_error_set(err, -SY_E_FORMAT, "input %u '%s': ANC rate missing", i,
 				    in->name);
 		si->interlaced = in->fmt.anc_interlaced;
 		si->clock_hz = SY_TIME_VIDEO_HZ;
 		si->period_ns = period_ns(in->fmt.anc_rate);
 		break;
 	default:
-		return fail(err, -SY_E_FORMAT, "input %u '%s': no essence", i, in->name);
+		return dp_error_set(err, -SY_E_FORMAT, "input %u '%s': no essence", i, in->name);
 	}
 	si->loss_ns = in->loss_timeout_ns ? in->loss_timeout_ns
 		    : in->fmt.essence == DP_ESSENCE_AUDIO ? 40000000u : 2u * si->period_ns;
@@ -266,11 +251,11 @@ static int add_flow(struct dp_snap *s, const struct dp_input *in, int16_t idx,
 			char ip[16];
 
 			sy_net_ip_format(in->key.dst_ip, ip);
-			return fail(err, -EEXIST, "input %d '%s': %s:%u already used by input %d",
+			return dp_error_set(err, -EEXIST, "input %d '%s': %s:%u already used by input %d",
 				    idx, in->name, ip, in->key.dst_port, e->input);
 		}
 	}
-	return fail(err, -ENOSPC, "flow table full");
+	return dp_error_set(err, -ENOSPC, "flow table full");
 }
 
 int dp_snap_build(const struct dp *dp, const struct dp_routes *r, struct dp_snap *s,
@@ -282,7 +267,7 @@ int dp_snap_build(const struct dp *dp, const struct dp_routes *r, struct dp_snap
 
 	if (r->n_inputs > DP_MAX_INPUTS || r->n_sources > DP_MAX_SOURCES ||
 	    r->n_outputs > DP_MAX_OUTPUTS)
-		return fail(err, -SY_E_RANGE, "too many inputs/sources/outputs");
+		return dp_error_set(err, -SY_E_RANGE, "too many inputs/sources/outputs");
 	memcpy(&s->r, r, sizeof(*r));
 	for (unsigned i = 0; i < DP_FLOW_TBL; i++)
 		s->tbl[i].input = -1;
@@ -306,10 +291,10 @@ int dp_snap_build(const struct dp *dp, const struct dp_routes *r, struct dp_snap
 			if (in < 0)
 				continue;
 			if (in >= r->n_inputs)
-				return fail(err, -SY_E_RANGE, "source '%s': slot %u input %d does not exist",
+				return dp_error_set(err, -SY_E_RANGE, "source '%s': slot %u input %d does not exist",
 					    src->name, k, in);
 			if (worker >= 0 && s->in[in].worker != worker)
-				return fail(err, -SY_E_STATE,
+				return dp_error_set(err, -SY_E_STATE,
 					    "source '%s': its flows arrive on ports polled by different workers",
 					    src->name);
 			worker = s->in[in].worker;
@@ -322,7 +307,7 @@ int dp_snap_build(const struct dp *dp, const struct dp_routes *r, struct dp_snap
 		unsigned n_slots = 0;
 
 		if (out->port >= dp->n_ports)
-			return fail(err, -SY_E_RANGE, "output '%s': port %u does not exist",
+			return dp_error_set(err, -SY_E_RANGE, "output '%s': port %u does not exist",
 				    out->name, out->port);
 		so->worker = dp->cfg.ports[out->port].worker;
 		so->frame_period_ns = 0;
@@ -333,12 +318,12 @@ int dp_snap_build(const struct dp *dp, const struct dp_routes *r, struct dp_snap
 				continue;
 			n_slots++;
 			if (f->id.dst_ip == 0 || f->id.dst_port == 0)
-				return fail(err, -SY_E_RANGE,
+				return dp_error_set(err, -SY_E_RANGE,
 					    "output '%s' %s: destination address/port missing",
 					    out->name, dp_essence_name(f->fmt.essence));
 			if (f->fmt.essence == DP_ESSENCE_VIDEO &&
 			    (rc = sy_format_validate(&f->fmt.video)) < 0)
-				return fail(err, rc, "output '%s': video format invalid: %s",
+				return dp_error_set(err, rc, "output '%s': video format invalid: %s",
 					    out->name, sy_err_str(rc));
 			if (f->fmt.essence == DP_ESSENCE_VIDEO || so->frame_period_ns == 0) {
 				if (f->fmt.essence == DP_ESSENCE_VIDEO)
@@ -374,16 +359,16 @@ int dp_snap_build(const struct dp *dp, const struct dp_routes *r, struct dp_snap
 			rw->pt = f->id.pt & 0x7fu;
 		}
 		if (n_slots == 0)
-			return fail(err, -SY_E_RANGE, "output '%s' has no flow", out->name);
+			return dp_error_set(err, -SY_E_RANGE, "output '%s' has no flow", out->name);
 		so->hold_timeout_ns = dp->cfg.hold_timeout_ns ? dp->cfg.hold_timeout_ns
 							      : so->frame_period_ns * 3u / 2u;
 		if (out->on_loss >= DP_LOSS_MODE_MAX)
-			return fail(err, -SY_E_RANGE, "output '%s': on_loss invalid", out->name);
+			return dp_error_set(err, -SY_E_RANGE, "output '%s': on_loss invalid", out->name);
 		if (out->on_loss == DP_LOSS_BLACK) {
 			const struct dp_source *ls;
 
 			if (out->loss_source < 0 || out->loss_source >= (int)r->n_sources)
-				return fail(err, -SY_E_RANGE, "output '%s': loss source %d does not exist",
+				return dp_error_set(err, -SY_E_RANGE, "output '%s': loss source %d does not exist",
 					    out->name, out->loss_source);
 			ls = &r->sources[out->loss_source];
 			for (unsigned k = 0; k < DP_GROUP_MAX_FLOWS; k++) {
@@ -393,19 +378,19 @@ int dp_snap_build(const struct dp *dp, const struct dp_routes *r, struct dp_snap
 					continue;
 				if (dp_format_match(&out->flow[k].fmt, &r->inputs[in].fmt, why,
 						    sizeof(why)) < 0)
-					return fail(err, -SY_E_FORMAT, "output '%s': loss source '%s': %s",
+					return dp_error_set(err, -SY_E_FORMAT, "output '%s': loss source '%s': %s",
 						    out->name, ls->name, why);
 				if (s->in[in].worker != so->worker)
-					return fail(err, -SY_E_STATE,
+					return dp_error_set(err, -SY_E_STATE,
 						    "output '%s': loss source '%s' is on another worker",
 						    out->name, ls->name);
 			}
 		}
 		if (x->source < -1 || x->source >= (int)r->n_sources)
-			return fail(err, -SY_E_RANGE, "output '%s': source %d does not exist",
+			return dp_error_set(err, -SY_E_RANGE, "output '%s': source %d does not exist",
 				    out->name, x->source);
 		if (x->mode >= DP_TAKE_MODE_MAX)
-			return fail(err, -SY_E_RANGE, "output '%s': take mode invalid", out->name);
+			return dp_error_set(err, -SY_E_RANGE, "output '%s': take mode invalid", out->name);
 		if (x->source < 0)
 			continue;
 		const struct dp_source *src = &r->sources[x->source];
@@ -417,19 +402,19 @@ int dp_snap_build(const struct dp *dp, const struct dp_routes *r, struct dp_snap
 			if (f->fmt.essence == DP_ESSENCE_NONE)
 				continue;
 			if (in < 0)
-				return fail(err, -SY_E_FORMAT,
+				return dp_error_set(err, -SY_E_FORMAT,
 					    "take refused: output '%s' carries %s in slot %u, source '%s' has none",
 					    out->name, dp_essence_name(f->fmt.essence), k, src->name);
 			if (dp_format_match(&f->fmt, &r->inputs[in].fmt, why, sizeof(why)) < 0)
-				return fail(err, -SY_E_FORMAT,
+				return dp_error_set(err, -SY_E_FORMAT,
 					    "take refused: output '%s' <- source '%s': %s",
 					    out->name, src->name, why);
 			if (s->in[in].worker != so->worker)
-				return fail(err, -SY_E_STATE,
+				return dp_error_set(err, -SY_E_STATE,
 					    "take refused: output '%s' and source '%s' are on different workers",
 					    out->name, src->name);
 			if (++refs[in] > DP_MAX_FANOUT / 2u)
-				return fail(err, -SY_E_RANGE, "input '%s' feeds more than %u outputs",
+				return dp_error_set(err, -SY_E_RANGE, "input '%s' feeds more than %u outputs",
 					    r->inputs[in].name, DP_MAX_FANOUT / 2u);
 		}
 	}
