@@ -185,7 +185,10 @@ struct dp_source {
 };
 
 struct dp_identity {
-	uint8_t dst_mac[6];  /* all-zero: derived from a multicast dst_ip */
+	uint8_t dst_mac[6];  /* all-zero: derived from a multicast dst_ip, or for
+			      * a unicast dst_ip resolved by ARP on the egress
+			      * port (needs its address; until resolved the
+			      * packets are dropped: arp_unresolved) */
 	uint8_t src_mac[6];  /* all-zero: the egress port's MAC */
 	uint32_t dst_ip, src_ip; /* host order */
 	uint16_t dst_port, src_port;

@@ -11,7 +11,16 @@
  *    removed inputs are left): each change is reported at once and
  *    repeated once more (Robustness 2) at a random time within 1 s; queries
  *    are answered with the RFC 3376 5.2 delays (sy_igmp_memb_on_query /
- *    memb_due); an older-version querier switches to v1/v2 messages.
+ *    memb_due); an older-version querier switches to v1/v2 messages;
+ *  - neighbour resolution (ARP): each unicast output destination of the
+ *    snapshot on the port without an explicit dst_mac gets an entry of the
+ *    port's cache (DP_NEIGH_MAX); the port sends a broadcast request from
+ *    its address at once and then 1/s until a reply (or any ARP frame, e.g.
+ *    gratuitous, with that sender address) gives the MAC; a learned MAC is
+ *    used DP_NEIGH_REACHABLE_MS and re-requested 1/s in its last
+ *    DP_NEIGH_REFRESH_MS, then forgotten. emit() (dp_tx.h) drops an
+ *    unresolved destination's packets (arp_unresolved; arp_no_address on a
+ *    port without address) and writes the learned MAC otherwise.
  * Frames go out on the worker's tx queue of the port, with the media.
  * Only ports with an address (dp_port_config.ip) have host duties.
  *
@@ -55,6 +64,7 @@ struct dp_host_port {
 	uint32_t n_rep;
 	struct dp_host_repeat rep[DP_HOST_REPEAT_MAX];
 	uint32_t rng;
+	struct dp_neigh nb[DP_NEIGH_MAX];
 };
 
 static uint32_t rnd(struct dp_host_port *h)
@@ -184,11 +194,106 @@ static void memb_sync(struct dp_worker *w, struct dp_host_port *h, const struct 
 		queue_repeat(h, &recs[i], now_ms);
 }
 
+/* Due requests of h's neighbour entries (bounded per call). */
+static void neigh_tick(struct dp_worker *w, struct dp_host_port *h, uint64_t now_ms)
+{
+	uint8_t buf[SY_ARP_FRAME_VLAN_BYTES];
+	unsigned sent = 0;
+
+	for (unsigned i = 0; i < DP_NEIGH_MAX; i++) {
+		struct dp_neigh *e = &h->nb[i];
+
+		if (e->ip == 0)
+			continue;
+		if (e->valid && now_ms >= e->expire_ms)
+			e->valid = false;
+		if (e->valid && now_ms + DP_NEIGH_REFRESH_MS < e->expire_ms)
+			continue;
+		if (now_ms < e->next_req_ms || sent == DP_NEIGH_REQ_PER_TICK)
+			continue;
+		host_send(w, h->port, buf, sy_arp_build_request(&h->arp, e->ip, buf, sizeof(buf)));
+		e->next_req_ms = now_ms + DP_NEIGH_RETRY_MS;
+		sent++;
+	}
+}
+
+static struct dp_neigh *neigh_get(struct dp_host_port *h, uint32_t ip, uint64_t now_ms)
+{
+	struct dp_neigh *fr = NULL;
+
+	for (unsigned i = 0; i < DP_NEIGH_MAX; i++) {
+		if (h->nb[i].ip == ip)
+			return &h->nb[i];
+		if (h->nb[i].ip == 0 && fr == NULL)
+			fr = &h->nb[i];
+	}
+	if (fr != NULL) {
+		memset(fr, 0, sizeof(*fr));
+		fr->ip = ip;
+		fr->next_req_ms = now_ms; /* first request at once */
+	}
+	return fr;
+}
+
+/* Entries for the snapshot's unicast destinations (kept across snapshots,
+ * unused ones freed); point the worker's output slots at them. */
+static void neigh_sync(struct dp_worker *w, const struct dp_snap *s, uint64_t now_ms)
+{
+	for (unsigned p = 0; p < DP_MAX_PORTS; p++)
+		if (w->host[p] != NULL)
+			for (unsigned i = 0; i < DP_NEIGH_MAX; i++)
+				w->host[p]->nb[i].used = false;
+	for (unsigned o = 0; o < s->r.n_outputs; o++) {
+		struct dp_host_port *h = w->host[s->r.outputs[o].port];
+
+		if (s->out[o].worker != w->idx)
+			continue;
+		for (unsigned k = 0; k < DP_GROUP_MAX_FLOWS; k++) {
+			struct dp_neigh *e = NULL;
+
+			if (s->out[o].resolve[k] && h != NULL &&
+			    (e = neigh_get(h, s->r.outputs[o].flow[k].id.dst_ip, now_ms)) != NULL)
+				e->used = true;
+			w->rt.out[o].nb[k] = e;
+		}
+	}
+	for (unsigned p = 0; p < DP_MAX_PORTS; p++) {
+		struct dp_host_port *h = w->host[p];
+
+		if (h == NULL)
+			continue;
+		for (unsigned i = 0; i < DP_NEIGH_MAX; i++)
+			if (!h->nb[i].used)
+				memset(&h->nb[i], 0, sizeof(h->nb[i]));
+		neigh_tick(w, h, now_ms);
+	}
+}
+
+/* An ARP frame from spa/sha (not a conflict): learn it if it is one of ours. */
+static void neigh_learn(struct dp_host_port *h, const struct sy_arp_view *v, uint64_t now_ms)
+{
+	if (v->spa == 0 || (v->sha[0] & 1u) || memcmp(v->sha, h->arp.mac, 6) == 0 ||
+	    !(v->sha[0] | v->sha[1] | v->sha[2] | v->sha[3] | v->sha[4] | v->sha[5]))
+		return;
+	for (unsigned i = 0; i < DP_NEIGH_MAX; i++) {
+		struct dp_neigh *e = &h->nb[i];
+
+		if (e->ip != v->spa)
+			continue;
+		memcpy(e->mac, v->sha, 6);
+		e->expire_ms = now_ms + DP_NEIGH_REACHABLE_MS;
+		e->next_req_ms = 0;
+		e->valid = true;
+		return;
+	}
+}
+
 void dp_host_snapshot(struct dp_worker *w, const struct dp_snap *s, uint64_t now_ns)
 {
 	for (unsigned p = 0; p < DP_MAX_PORTS; p++)
 		if (w->host[p] != NULL)
 			memb_sync(w, w->host[p], s, now_ns / 1000000u);
+	neigh_sync(w, s, now_ns / 1000000u);
 }
 
 void dp_host_tick(struct dp_worker *w, uint64_t now_ns)
@@ -214,6 +319,7 @@ void dp_host_tick(struct dp_worker *w, uint64_t now_ns)
 		}
 		h->n_rep = j;
 		send_records(w, h, recs, n, now_ms);
+		neigh_tick(w, h, now_ms);
 	}
 }
 
@@ -230,7 +336,11 @@ bool dp_host_rx(struct dp_worker *w, uint16_t port, struct rte_mbuf *m, uint64_t
 
 		if (sy_arp_parse(f, m->data_len, &v) < 0)
 			return false;
-		switch (sy_arp_classify(&v, &h->arp)) {
+		enum sy_arp_action act = sy_arp_classify(&v, &h->arp);
+
+		if (act != SY_ARP_CONFLICT)
+			neigh_learn(h, &v, now_ns / 1000000u);
+		switch (act) {
 		case SY_ARP_REPLY:
 			host_send(w, port, buf, sy_arp_build_reply(&h->arp, &v, buf, sizeof(buf)));
 			w->cnt.drops[DP_DROP_host_arp]++;

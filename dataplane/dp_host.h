@@ -10,6 +10,24 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+/* Neighbour cache (ARP, RFC 826) per port with an address: the unicast
+ * output destinations of the snapshot on that port. Written by the worker
+ * polling the port, which is also the worker of its outputs (dp_snap.c). */
+#define DP_NEIGH_MAX 64u
+#define DP_NEIGH_REACHABLE_MS 60000u /* a learned MAC is used this long... */
+#define DP_NEIGH_REFRESH_MS 5000u    /* ...and re-requested (1/s) in its last 5 s */
+#define DP_NEIGH_RETRY_MS 1000u      /* requests per entry: at most 1/s */
+#define DP_NEIGH_REQ_PER_TICK 8u     /* requests per port per tick at most */
+
+struct dp_neigh {
+	uint32_t ip;          /* host order; 0: free */
+	bool valid;           /* mac usable (learned, not expired) */
+	bool used;            /* by the current snapshot */
+	uint8_t mac[6];
+	uint64_t expire_ms;   /* valid: until then */
+	uint64_t next_req_ms; /* next request not before */
+};
+
 struct dp_worker;
 struct dp_snap;
 struct rte_mbuf;

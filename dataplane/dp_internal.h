@@ -61,6 +61,9 @@ struct dp_snap_output {
 	uint64_t frame_period_ns;       /* of the video slot (or first slot) */
 	uint8_t dst_mac[DP_GROUP_MAX_FLOWS][6];
 	uint8_t src_mac[DP_GROUP_MAX_FLOWS][6];
+	/* unicast dst_ip, dst_mac all-zero: resolved by ARP; rw.eth holds a
+	 * zero dst MAC that emit() replaces with the learned one */
+	bool resolve[DP_GROUP_MAX_FLOWS];
 	/* rewrite templates per slot (network order), so the per-packet
 	 * rewrite is stores plus one incremental checksum fold */
 	struct dp_rw {
@@ -203,6 +206,10 @@ struct dp_out_rt {
 	int16_t lost_in;      /* the input whose loss caused subst */
 	struct dp_frz_out frz;
 	struct dp_slot_rt slot[DP_GROUP_MAX_FLOWS];
+	/* slots with snap resolve[k]: the neighbour entry of the egress port
+	 * (dp_host.c, set when a snapshot is applied); NULL: none (port without
+	 * address, or cache full) */
+	const struct dp_neigh *nb[DP_GROUP_MAX_FLOWS];
 };
 
 /* Per internal input, worker-owned: where its generator is. */

@@ -339,6 +339,11 @@ int dp_snap_build(const struct dp *dp, const struct dp_routes *r, struct dp_snap
 				sy_net_mcast_mac(f->id.dst_ip, so->dst_mac[k]);
 			else
 				memcpy(so->dst_mac[k], f->id.dst_mac, 6);
+			/* unicast without an explicit MAC: the worker resolves it
+			 * by ARP (dp_host.c) and writes the learned MAC */
+			so->resolve[k] = !sy_net_ip_is_multicast(f->id.dst_ip) &&
+					 !(f->id.dst_mac[0] | f->id.dst_mac[1] | f->id.dst_mac[2] |
+					   f->id.dst_mac[3] | f->id.dst_mac[4] | f->id.dst_mac[5]);
 			if (f->id.src_mac[0] | f->id.src_mac[1] | f->id.src_mac[2] |
 			    f->id.src_mac[3] | f->id.src_mac[4] | f->id.src_mac[5])
 				memcpy(so->src_mac[k], f->id.src_mac, 6);

@@ -197,8 +197,19 @@ static inline void emit(struct dp_worker *w, const struct dp_snap *s, unsigned o
 	unsigned port = s->r.outputs[o].port;
 	struct dp_txbuf *tb = &w->rt.tx[port];
 	struct dp_output_stats *os = &w->cnt.out[o][k];
+	const struct dp_neigh *nb = NULL;
 
+	if (unlikely(s->out[o].resolve[k])) {
+		nb = w->rt.out[o].nb[k];
+		if (nb == NULL || !nb->valid) {
+			drop(w, m, w->host[port] != NULL ? DP_DROP_arp_unresolved
+							 : DP_DROP_arp_no_address);
+			return;
+		}
+	}
 	rewrite(m, s, o, k, sl, e != DP_ESSENCE_AUDIO);
+	if (nb != NULL)
+		memcpy(rte_pktmbuf_mtod(m, uint8_t *), nb->mac, 6);
 	os->pkts++;
 	os->bytes += m->pkt_len;
 	tb->pkts[tb->n++] = m;
