@@ -521,8 +521,8 @@ static void status(struct cp_app *app, struct cp_http_resp *r)
 		const struct cp_reg_stats *rs = cp_reg_stats(app->reg);
 		json_object_set_new(s, "registration",
 				    json_pack("{s:s,s:o}", "state", cp_reg_state_name(rs->state),
-					      "registry", rs->registry_idx >= 0
-								  ? json_string(app->cfg->registry[rs->registry_idx].url)
+					      "registry", cp_reg_current_url(app->reg)
+								  ? json_string(cp_reg_current_url(app->reg))
 								  : json_null()));
 	}
 	cp_app_json(r, 200, s);
@@ -682,7 +682,7 @@ void cp_api_metrics(struct cp_app *app, struct cp_http_resp *r)
 		mprintf(&b, "switchyard_state_writes_total{result=\"failed\"} %" PRIu64 "\n",
 			ps->writes_failed);
 	}
-	if (app->reg && app->cfg->n_registries) {
+	if (app->reg && (app->cfg->n_registries || app->dnssd)) {
 		const struct cp_reg_stats *rs = cp_reg_stats(app->reg);
 		metric(&b, "switchyard_registration_registered", "gauge",
 		       "1 while registered with an IS-04 registry.");

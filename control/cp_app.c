@@ -22,6 +22,7 @@
 #include "cp_assets.h"
 #include "cp_json.h"
 #include "cp_persist.h"
+#include "cp_dnssd.h"
 #include "cp_reg.h"
 #include "cp_tls.h"
 #include "sy_time.h"
@@ -268,11 +269,20 @@ int cp_app_start(struct cp_app *app, const char *host, uint16_t port, char *err,
 		snprintf(err, cap, "registration: %s", strerror(-rc));
 		return rc;
 	}
+	if (app->reg) {
+		rc = cp_dnssd_create(app, app->reg, &app->dnssd);
+		if (rc < 0) {
+			snprintf(err, cap, "DNS-SD: %s", strerror(-rc));
+			return rc;
+		}
+	}
 	return 0;
 }
 
 void cp_app_stop(struct cp_app *app)
 {
+	cp_dnssd_destroy(app->dnssd);
+	app->dnssd = NULL;
 	cp_reg_destroy(app->reg);
 	app->reg = NULL;
 	if (app->http) {

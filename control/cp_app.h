@@ -46,6 +46,7 @@ struct cp_ids {
 
 struct cp_persist;
 struct cp_reg;
+struct cp_dnssd;
 struct cp_tls_ctx;
 
 struct cp_app {
@@ -57,6 +58,7 @@ struct cp_app {
 	struct cp_http_server *http;
 	struct cp_persist *persist;
 	struct cp_reg *reg; /* IS-04 registration; idle without registries */
+	struct cp_dnssd *dnssd; /* DNS-SD (avahi); NULL when off or unavailable */
 	struct cp_tls_ctx *tls; /* http.tls configured; NULL: plain HTTP */
 	uv_timer_t tick; /* engine events, scheduled activations, persistence */
 	char hostname[64];

@@ -32,6 +32,7 @@ void cp_config_defaults(struct cp_config *c)
 	c->salvo_lead_ms = 80;
 	c->engine = CP_SWITCH_DATAPLANE;
 	c->heartbeat_s = 5;
+	c->dns_sd = true;
 }
 
 bool cp_config_id_ok(const char *s)
@@ -419,7 +420,7 @@ int cp_config_parse(struct cp_config *c, const char *origin, const char *text, s
 	static const char *const node_keys[] = {"label", "seed", "interface_ip", "ptp", NULL};
 	static const char *const ptp_keys[] = {"gmid", "domain", NULL};
 	static const char *const time_keys[] = {"tai_utc_offset_s", "salvo_lead_ms", NULL};
-	static const char *const reg_keys[] = {"registries", "heartbeat_s", NULL};
+	static const char *const reg_keys[] = {"registries", "heartbeat_s", "dns_sd", NULL};
 	static const char *const regent_keys[] = {"url", "priority", NULL};
 	struct cp_json_rd rd;
 	cp_config_defaults(c);
@@ -540,10 +541,12 @@ int cp_config_parse(struct cp_config *c, const char *origin, const char *text, s
 		size_t p = cp_json_push_key(&rd, "registration");
 		int64_t hb = c->heartbeat_s;
 		json_t *regs;
+		/* heartbeat_s and dns_sd apply without "registries" too (DNS-SD) */
 		if (cp_json_only(&rd, r, reg_keys) &&
 		    cp_json_int(&rd, r, "heartbeat_s", false, 1, 60, &hb) &&
-		    (regs = cp_json_arr(&rd, r, "registries", false)) != NULL) {
+		    cp_json_bool(&rd, r, "dns_sd", false, &c->dns_sd))
 			c->heartbeat_s = (uint32_t)hb;
+		if (!rd.failed && (regs = cp_json_arr(&rd, r, "registries", false)) != NULL) {
 			if (json_array_size(regs) > CP_MAX_REGISTRIES)
 				cp_json_fail(&rd, "registries", "at most %u", CP_MAX_REGISTRIES);
 			size_t p1 = cp_json_push_key(&rd, "registries");

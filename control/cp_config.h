@@ -150,6 +150,7 @@ struct cp_config {
 	uint32_t n_registries;
 	struct cp_registry_cfg registry[CP_MAX_REGISTRIES];
 	uint32_t heartbeat_s;
+	bool dns_sd; /* registration.dns_sd: browse for registries, advertise the node */
 	/* model */
 	uint32_t n_inputs, n_outputs;
 	struct cp_input_cfg input[CP_MAX_INPUTS];

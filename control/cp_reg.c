@@ -22,12 +22,22 @@
 #include <uv.h>
 
 #include "cp_app.h"
+#include "cp_dnssd.h"
 #include "cp_json.h"
 
 #define REG_API "/x-nmos/registration/v1.3"
 #define REG_TIMEOUT_MS 3000L
 #define REG_BACKOFF_MAX_MS 30000u
 #define REG_POKE_MS 200u
+#define REG_MAX_CANDS (CP_MAX_REGISTRIES + CP_REG_MAX_DISCOVERED)
+
+/* A registration candidate: configured (key "") or discovered by DNS-SD. */
+struct reg_cand {
+	char url[CP_URL_MAX];
+	char key[CP_REG_KEY_MAX];
+	int32_t pri;
+	bool discovered;
+};
 
 struct reg_sock {
 	uv_poll_t poll;
@@ -42,8 +52,9 @@ struct cp_reg {
 	CURLM *multi;
 	uv_timer_t curl_timer; /* libcurl's timeout */
 	uv_timer_t timer;      /* heartbeat / back-off / change check */
-	int order[CP_MAX_REGISTRIES];
-	int cur;               /* index into order */
+	struct reg_cand cand[REG_MAX_CANDS]; /* configured by priority, then discovered by pri */
+	uint32_t n_cand;
+	int cur;               /* index into cand */
 	uint32_t backoff_ms;
 	/* in flight */
 	CURL *easy;
@@ -71,9 +82,9 @@ const char *cp_reg_state_name(enum cp_reg_state s)
 	return s < CP_REG_STATE_MAX ? n[s] : "?";
 }
 
-static const struct cp_registry_cfg *cur_registry(const struct cp_reg *r)
+static const struct reg_cand *cur_registry(const struct cp_reg *r)
 {
-	return &r->app->cfg->registry[r->order[r->cur]];
+	return &r->cand[r->cur];
 }
 
 /* ---- libcurl <-> libuv glue ---- */
@@ -252,13 +263,13 @@ static void arm(struct cp_reg *r, uint64_t ms)
 
 static void fail_over(struct cp_reg *r, const char *why)
 {
-	uint32_t n = r->app->cfg->n_registries;
+	uint32_t n = r->n_cand;
 	fprintf(stderr, "switchyard: registry %s: %s; trying %s in %u ms\n", cur_registry(r)->url,
 		why, n > 1 ? "the next registry" : "again", r->backoff_ms);
 	if (n > 1)
 		r->stats.failovers++;
 	r->cur = (r->cur + 1) % (int)n;
-	r->stats.registry_idx = r->order[r->cur];
+	r->stats.registry_idx = r->cur;
 	r->stats.state = CP_REG_BACKOFF;
 	json_decref(r->work);
 	r->work = NULL;
@@ -368,7 +379,7 @@ static void check_done(struct cp_reg *r)
 /* Timer: start registering, heartbeat, or re-POST changes. */
 static void reg_next(struct cp_reg *r)
 {
-	if (r->easy || r->closing)
+	if (r->easy || r->closing || r->n_cand == 0)
 		return;
 	if (r->stats.state == CP_REG_REGISTERED) {
 		json_t *w = changed_resources(r);
@@ -409,6 +420,128 @@ void cp_reg_poke(struct cp_reg *r)
 	}
 }
 
+/* Insert keeping the order: configured ones first (by priority, config order
+ * on ties), then discovered ones by pri (arrival order on ties). */
+static void cand_insert(struct cp_reg *r, const struct reg_cand *c)
+{
+	uint32_t i = r->n_cand;
+	while (i > 0 && (r->cand[i - 1].discovered > c->discovered ||
+			 (r->cand[i - 1].discovered == c->discovered && r->cand[i - 1].pri > c->pri))) {
+		r->cand[i] = r->cand[i - 1];
+		i--;
+	}
+	r->cand[i] = *c;
+	r->n_cand++;
+	if (r->stats.state != CP_REG_IDLE && (int)i <= r->cur)
+		r->cur++; /* keep talking to the same registry */
+	r->stats.registry_idx = r->cur;
+}
+
+int cp_reg_add_discovered(struct cp_reg *r, const char *key, const char *url, int32_t pri)
+{
+	if (!r || !r->multi)
+		return -EINVAL;
+	if (strlen(key) >= CP_REG_KEY_MAX || strlen(url) >= CP_URL_MAX)
+		return -EINVAL;
+	uint32_t n_disc = 0;
+	for (uint32_t i = 0; i < r->n_cand; i++) {
+		if (!r->cand[i].discovered)
+			continue;
+		n_disc++;
+		if (strcmp(r->cand[i].key, key) == 0) {
+			if (strcmp(r->cand[i].url, url) == 0 && r->cand[i].pri == pri)
+				return 0; /* re-resolved, unchanged */
+			cp_reg_remove_discovered(r, key);
+			return cp_reg_add_discovered(r, key, url, pri);
+		}
+	}
+	if (n_disc >= CP_REG_MAX_DISCOVERED)
+		return -ENOSPC;
+	struct reg_cand c = {.pri = pri, .discovered = true};
+	snprintf(c.url, sizeof(c.url), "%s", url);
+	snprintf(c.key, sizeof(c.key), "%s", key);
+	cand_insert(r, &c);
+	fprintf(stderr, "switchyard: DNS-SD: registry %s (pri %d) found\n", url, (int)pri);
+	if (r->stats.state == CP_REG_IDLE) {
+		r->cur = 0;
+		r->stats.registry_idx = 0;
+		r->backoff_ms = 1000;
+		r->stats.state = CP_REG_REGISTERING;
+		arm(r, 0);
+	}
+	return 0;
+}
+
+static void abort_transfer(struct cp_reg *r)
+{
+	if (!r->easy)
+		return;
+	curl_multi_remove_handle(r->multi, r->easy);
+	curl_easy_cleanup(r->easy);
+	free(r->body);
+	r->body = NULL;
+	r->easy = NULL;
+}
+
+void cp_reg_remove_discovered(struct cp_reg *r, const char *key)
+{
+	if (!r || !r->multi)
+		return;
+	uint32_t i;
+	for (i = 0; i < r->n_cand; i++)
+		if (r->cand[i].discovered && strcmp(r->cand[i].key, key) == 0)
+			break;
+	if (i == r->n_cand)
+		return;
+	fprintf(stderr, "switchyard: DNS-SD: registry %s gone\n", r->cand[i].url);
+	bool was_cur = (int)i == r->cur && r->stats.state != CP_REG_IDLE;
+	memmove(&r->cand[i], &r->cand[i + 1], (r->n_cand - i - 1) * sizeof(r->cand[0]));
+	r->n_cand--;
+	if ((int)i < r->cur)
+		r->cur--;
+	if (!was_cur) {
+		r->stats.registry_idx = r->n_cand ? r->cur : -1;
+		return;
+	}
+	/* the registry we talk to left: start over with the best one left */
+	abort_transfer(r);
+	uv_timer_stop(&r->timer);
+	json_decref(r->work);
+	r->work = NULL;
+	json_object_clear(r->sent);
+	r->cur = 0;
+	r->backoff_ms = 1000;
+	if (r->n_cand == 0) {
+		r->stats.state = CP_REG_IDLE;
+		r->stats.registry_idx = -1;
+		return;
+	}
+	r->stats.registry_idx = 0;
+	r->stats.state = CP_REG_REGISTERING;
+	arm(r, 0);
+}
+
+void cp_reg_remove_all_discovered(struct cp_reg *r)
+{
+	if (!r || !r->multi)
+		return;
+	for (uint32_t i = r->n_cand; i-- > 0;)
+		if (r->cand[i].discovered) {
+			char key[CP_REG_KEY_MAX];
+			memcpy(key, r->cand[i].key, sizeof(key));
+			cp_reg_remove_discovered(r, key);
+			if (i > r->n_cand)
+				i = r->n_cand;
+		}
+}
+
+const char *cp_reg_current_url(const struct cp_reg *r)
+{
+	if (!r || r->stats.state == CP_REG_IDLE || r->n_cand == 0)
+		return NULL;
+	return r->cand[r->cur].url;
+}
+
 int cp_reg_create(struct cp_app *app, struct cp_reg **out)
 {
 	struct cp_reg *r = calloc(1, sizeof(*r));
@@ -417,7 +550,7 @@ int cp_reg_create(struct cp_app *app, struct cp_reg **out)
 	r->app = app;
 	r->stats.registry_idx = -1;
 	*out = r;
-	if (app->cfg->n_registries == 0)
+	if (app->cfg->n_registries == 0 && !(app->cfg->dns_sd && cp_dnssd_built()))
 		return 0;
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != 0) {
 		free(r);
@@ -434,20 +567,16 @@ int cp_reg_create(struct cp_app *app, struct cp_reg **out)
 	uv_timer_init(app->loop, &r->timer);
 	r->curl_timer.data = r->timer.data = r;
 	r->open_handles = 2;
-	/* order by priority (stable: config order breaks ties) */
-	uint32_t n = app->cfg->n_registries;
-	for (uint32_t i = 0; i < n; i++)
-		r->order[i] = (int)i;
-	for (uint32_t i = 1; i < n; i++)
-		for (uint32_t j = i; j > 0 && app->cfg->registry[r->order[j]].priority <
-						     app->cfg->registry[r->order[j - 1]].priority;
-		     j--) {
-			int t = r->order[j];
-			r->order[j] = r->order[j - 1];
-			r->order[j - 1] = t;
-		}
-	r->stats.registry_idx = r->order[0];
+	for (uint32_t i = 0; i < app->cfg->n_registries; i++) {
+		struct reg_cand c = {.pri = app->cfg->registry[i].priority};
+		snprintf(c.url, sizeof(c.url), "%s", app->cfg->registry[i].url);
+		cand_insert(r, &c);
+	}
+	r->cur = 0;
 	r->backoff_ms = 1000;
+	if (r->n_cand == 0)
+		return 0; /* IDLE until DNS-SD finds one */
+	r->stats.registry_idx = 0;
 	r->stats.state = CP_REG_REGISTERING;
 	arm(r, 0);
 	return 0;
@@ -469,12 +598,7 @@ void cp_reg_destroy(struct cp_reg *r)
 		return;
 	}
 	r->closing = true;
-	if (r->easy) {
-		curl_multi_remove_handle(r->multi, r->easy); /* closes its socket via sock_cb */
-		curl_easy_cleanup(r->easy);
-		free(r->body);
-		r->easy = NULL;
-	}
+	abort_transfer(r); /* closes its socket via sock_cb */
 	curl_multi_cleanup(r->multi);
 	r->multi = NULL;
 	json_decref(r->work);

@@ -12,6 +12,7 @@ PKGS="
   dpdk dpdk-dev libdpdk-dev
   libuv1-dev libjansson-dev node-llhttp libcurl4-openssl-dev libebur128-dev
   python3-jsonschema nghttp2-client curl openssl
+  avahi-daemon avahi-utils libavahi-client-dev dbus
 "
 
 missing=""

@@ -24,6 +24,11 @@ TEST_BINARY = os.environ.get('SWITCHYARD_TEST', str(BUILD / 'control' / 'switchy
 SCHEMAS = pathlib.Path(os.environ.get('SY_NMOS_SCHEMAS', '/work/shared/nmos-schemas'))
 CONFIG = HERE / 'configs' / 'studio.json'
 
+# Tests must not advertise on the host's network through a running avahi:
+# every switchyard a test starts sees no system bus (DNS-SD off, one log
+# line). test_dnssd.py points it at its private bus inside a namespace.
+os.environ['DBUS_SYSTEM_BUS_ADDRESS'] = 'unix:path=/nonexistent/sy-test-no-system-bus'
+
 failures = []
 
 

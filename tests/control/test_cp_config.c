@@ -110,6 +110,27 @@ static void test_errors(void **state)
 		   "\"video\":{\"format\":\"1080p50\"}}]}", "$.inputs[0].label: control characters");
 	expect_err("{\"registration\":{\"registries\":[{\"url\":\"ftp://x\"}]}}",
 		   "$.registration.registries[0].url");
+	expect_err("{\"registration\":{\"dns_sd\":1}}", "$.registration.dns_sd");
+	expect_err("{\"registration\":{\"dnssd\":true}}", "$.registration");
+}
+
+/* registration.dns_sd (default true) and heartbeat_s apply without registries */
+static void test_registration(void **state)
+{
+	(void)state;
+	assert_int_equal(parse("{}"), 0);
+	assert_true(cfg.dns_sd);
+	assert_int_equal(cfg.heartbeat_s, 5);
+	assert_int_equal(parse("{\"registration\":{\"dns_sd\":false,\"heartbeat_s\":2}}"), 0);
+	assert_false(cfg.dns_sd);
+	assert_int_equal(cfg.heartbeat_s, 2);
+	assert_int_equal(cfg.n_registries, 0);
+	assert_int_equal(parse("{\"registration\":{\"heartbeat_s\":3,\"registries\":"
+			       "[{\"url\":\"http://10.0.0.5:8010\",\"priority\":7}]}}"), 0);
+	assert_true(cfg.dns_sd);
+	assert_int_equal(cfg.heartbeat_s, 3);
+	assert_int_equal(cfg.n_registries, 1);
+	assert_int_equal(cfg.registry[0].priority, 7);
 }
 
 int main(void)
@@ -119,6 +140,7 @@ int main(void)
 		cmocka_unit_test(test_shorthand),
 		cmocka_unit_test(test_full),
 		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_registration),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
