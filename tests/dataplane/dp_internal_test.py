@@ -123,8 +123,17 @@ def main():
         "run_ms": RUN_MS,
     }
     json.dump(cfg, open(wd + "/run.json", "w"), indent=1)
-    p = subprocess.run([sy_dp_run, wd + "/run.json"], stdout=subprocess.PIPE, check=True)
-    res = json.loads(p.stdout)
+    # The generators run in real time: if the OS took the worker's core long
+    # enough for a frame to be skipped (gen_late, seen only on a loaded
+    # 2-core VM), that run says nothing about the generator; run again, and
+    # fail below if it keeps happening.
+    for attempt in range(3):
+        p = subprocess.run([sy_dp_run, wd + "/run.json"], stdout=subprocess.PIPE, check=True)
+        res = json.loads(p.stdout)
+        late = res["counters"]["drops"].get("gen_late", 0)
+        if late == 0:
+            break
+        print("run %d: gen_late = %d (worker descheduled); running again" % (attempt + 1, late))
     done = [e for e in res["events"] if e["kind"] == "take_done"]
     check(len(done) == 1 + len(TAKES), "take_done events: %d, want %d" % (len(done), 1 + len(TAKES)))
     check(res["refused"] == [] and res["takes_not_done"] == 0, "takes refused or not done")
