@@ -124,7 +124,12 @@ static void on_resolve(AvahiServiceResolver *res, AvahiIfIndex iface, AvahiProto
 		size_t hl = strlen(h);
 		if (hl && h[hl - 1] == '.')
 			h[hl - 1] = 0;
-		snprintf(url, sizeof(url), "https://%s:%u", h, port);
+		int n = snprintf(url, sizeof(url), "https://%s:%u", h, port);
+		if (n < 0 || (size_t)n >= sizeof(url)) {
+			fprintf(stderr, "switchyard: DNS-SD: registry host name too long, ignored\n");
+			avahi_service_resolver_free(res);
+			return;
+		}
 	} else if (addr->proto == AVAHI_PROTO_INET6) {
 		char ifn[IF_NAMESIZE] = "";
 		if (strncmp(a, "fe80", 4) == 0 && if_indextoname((unsigned)iface, ifn))
