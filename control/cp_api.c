@@ -82,6 +82,36 @@ static void take_reply(struct cp_app *app, uint32_t o, struct cp_http_resp *r)
 	cp_app_json(r, 202, cp_model_output_json(&app->model, o));
 }
 
+/* GET, or PATCH {"label"}, of one output or input: the two resources share it. */
+static void io_resource(const struct cp_req *rq, struct cp_http_resp *r, struct cp_model *m,
+			bool output, uint32_t idx)
+{
+	char err[CP_MODEL_ERR_MAX];
+
+	if (rq->http->method == CP_HTTP_PATCH) {
+		static const char *const keys[] = {"label", NULL};
+		json_t *b = cp_app_body(rq, r);
+		if (!b)
+			return;
+		json_t *l = json_object_get(b, "label");
+		if (!only_keys(b, keys, r)) {
+		} else if (!json_is_string(l)) {
+			cp_app_error(r, 400, "label must be a string");
+		} else {
+			int rc = cp_model_set_label(m, output, idx, json_string_value(l), rq->client,
+						    err);
+			if (rc < 0)
+				cp_app_model_error(r, rc, err);
+			else
+				cp_app_json(r, 200, output ? cp_model_output_json(m, idx)
+							   : cp_model_input_json(m, idx));
+		}
+		json_decref(b);
+	} else if (cp_app_method(rq, r, "GET, PATCH")) {
+		cp_app_json(r, 200, output ? cp_model_output_json(m, idx) : cp_model_input_json(m, idx));
+	}
+}
+
 static void do_take(struct cp_app *app, const struct cp_req *rq, struct cp_http_resp *r, int o,
 		    json_t *body)
 {
@@ -151,27 +181,7 @@ static void outputs_sub(struct cp_app *app, const struct cp_req *rq, struct cp_h
 		return;
 	}
 	if (rq->n_seg == 4) {
-		if (rq->http->method == CP_HTTP_PATCH) {
-			static const char *const keys[] = {"label", NULL};
-			json_t *b = cp_app_body(rq, r);
-			if (!b)
-				return;
-			json_t *l = json_object_get(b, "label");
-			if (!only_keys(b, keys, r)) {
-			} else if (!json_is_string(l)) {
-				cp_app_error(r, 400, "label must be a string");
-			} else {
-				int rc = cp_model_set_label(m, true, (uint32_t)o, json_string_value(l),
-							    rq->client, err);
-				if (rc < 0)
-					cp_app_model_error(r, rc, err);
-				else
-					cp_app_json(r, 200, cp_model_output_json(m, (uint32_t)o));
-			}
-			json_decref(b);
-		} else if (cp_app_method(rq, r, "GET, PATCH")) {
-			cp_app_json(r, 200, cp_model_output_json(m, (uint32_t)o));
-		}
+		io_resource(rq, r, m, true, (uint32_t)o);
 		return;
 	}
 	if (rq->n_seg != 5) {
@@ -265,7 +275,6 @@ static void outputs_sub(struct cp_app *app, const struct cp_req *rq, struct cp_h
 static void inputs_sub(struct cp_app *app, const struct cp_req *rq, struct cp_http_resp *r)
 {
 	struct cp_model *m = &app->model;
-	char err[CP_MODEL_ERR_MAX];
 	if (rq->n_seg == 3) {
 		if (!cp_app_method(rq, r, "GET"))
 			return;
@@ -280,27 +289,7 @@ static void inputs_sub(struct cp_app *app, const struct cp_req *rq, struct cp_ht
 		cp_app_error(r, 404, "no input '%s'", rq->seg[3]);
 		return;
 	}
-	if (rq->http->method == CP_HTTP_PATCH) {
-		static const char *const keys[] = {"label", NULL};
-		json_t *b = cp_app_body(rq, r);
-		if (!b)
-			return;
-		json_t *l = json_object_get(b, "label");
-		if (!only_keys(b, keys, r)) {
-		} else if (!json_is_string(l)) {
-			cp_app_error(r, 400, "label must be a string");
-		} else {
-			int rc = cp_model_set_label(m, false, (uint32_t)i, json_string_value(l),
-						    rq->client, err);
-			if (rc < 0)
-				cp_app_model_error(r, rc, err);
-			else
-				cp_app_json(r, 200, cp_model_input_json(m, (uint32_t)i));
-		}
-		json_decref(b);
-	} else if (cp_app_method(rq, r, "GET, PATCH")) {
-		cp_app_json(r, 200, cp_model_input_json(m, (uint32_t)i));
-	}
+	io_resource(rq, r, m, false, (uint32_t)i);
 }
 
 static void salvos_sub(struct cp_app *app, const struct cp_req *rq, struct cp_http_resp *r)
